@@ -1,0 +1,17 @@
+import { CORE_ERRORS } from './core-errors.js';
+import type { ErrorSpec } from './error-spec.js';
+
+/**
+ * The one error table. Codes are stable API: never rename or reuse one (STYLE rule 5).
+ * Each area keeps its entries in its own file; this merge is the single source the proxy,
+ * the enclave, the verifier and docs/errors.md are checked against.
+ */
+export const ERRORS = {
+  ...CORE_ERRORS,
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}

@@ -1,0 +1,24 @@
+/**
+ * Every length the system accepts from outside has a named ceiling here (STYLE rule 8): declared
+ * lengths are checked against these before anything is allocated.
+ */
+
+/** NSM driver: requests above 4096 bytes fail with EMSGSIZE (Linux drivers/misc/nsm.c). */
+export const MAX_NSM_REQUEST_BYTES = 4096;
+/** NSM driver response buffer (aws-nitro-enclaves-nsm-api uses 0x3000). */
+export const MAX_NSM_RESPONSE_BYTES = 12288;
+/**
+ * Real hardware signs public_key, user_data and nonce of up to 1024 bytes each
+ * (fixture nitro-2024-09-blocky.cbor); AWS docs say 512 for some fields, the CDDL 1024.
+ */
+export const MAX_ATTESTATION_FIELD_BYTES = 1024;
+/** An attestation document is bounded by the NSM response buffer. */
+export const MAX_ATTESTATION_DOCUMENT_BYTES = MAX_NSM_RESPONSE_BYTES;
+/** NSM exposes 32 PCRs; a document carries 1 to 32 of them. */
+export const MAX_PCR_COUNT = 32;
+/** Real chains have 4 CA certificates (root, regional, zonal, instance); leave room, refuse absurd ones. */
+export const MAX_CABUNDLE_CERTIFICATES = 8;
+/** Real Nitro certificates are 500-700 bytes of DER. */
+export const MAX_CERTIFICATE_BYTES = 4096;
+/** Deepest nesting any CBOR structure we accept can legitimately have. */
+export const MAX_CBOR_DEPTH = 8;
