@@ -1,4 +1,5 @@
 import { CORE_ERRORS } from './core-errors.js';
+import { NSM_ERRORS } from './nsm-errors.js';
 import type { ErrorSpec } from './error-spec.js';
 
 /**
@@ -8,6 +9,7 @@ import type { ErrorSpec } from './error-spec.js';
  */
 export const ERRORS = {
   ...CORE_ERRORS,
+  ...NSM_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
