@@ -1,3 +1,4 @@
+import { CBOR_ERRORS } from './cbor-errors.js';
 import { CORE_ERRORS } from './core-errors.js';
 import { NSM_ERRORS } from './nsm-errors.js';
 import type { ErrorSpec } from './error-spec.js';
@@ -9,6 +10,7 @@ import type { ErrorSpec } from './error-spec.js';
  */
 export const ERRORS = {
   ...CORE_ERRORS,
+  ...CBOR_ERRORS,
   ...NSM_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,0 +1,2 @@
+export { assertWellFormedCbor, type CborLimits } from './cbor-well-formed.js';
+export { decodeCbor, encodeCbor } from './cbor-codec.js';
