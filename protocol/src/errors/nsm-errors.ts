@@ -44,6 +44,12 @@ export const NSM_ERRORS = defineErrors({
     base: 'Error',
     exposable: true,
   },
+  PRV_ERR_NSM_ADDON_UNAVAILABLE: {
+    message: 'the native NSM addon is not built or failed to load',
+    status: 503,
+    base: 'Error',
+    exposable: true,
+  },
   PRV_ERR_NSM_MOCK_REFUSED: {
     message: 'the mock NSM is a test harness; refusing it without an explicit opt-in',
     status: 500,
