@@ -1,5 +1,6 @@
 import { CBOR_ERRORS } from './cbor-errors.js';
 import { CORE_ERRORS } from './core-errors.js';
+import { EIF_ERRORS } from './eif-errors.js';
 import { NSM_ERRORS } from './nsm-errors.js';
 import type { ErrorSpec } from './error-spec.js';
 
@@ -10,6 +11,7 @@ import type { ErrorSpec } from './error-spec.js';
  */
 export const ERRORS = {
   ...CORE_ERRORS,
+  ...EIF_ERRORS,
   ...CBOR_ERRORS,
   ...NSM_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
