@@ -1,5 +1,7 @@
+import { ATT_ERRORS } from './att-errors.js';
 import { CBOR_ERRORS } from './cbor-errors.js';
 import { CORE_ERRORS } from './core-errors.js';
+import { COSE_ERRORS } from './cose-errors.js';
 import { EIF_ERRORS } from './eif-errors.js';
 import { NSM_ERRORS } from './nsm-errors.js';
 import type { ErrorSpec } from './error-spec.js';
@@ -14,6 +16,8 @@ export const ERRORS = {
   ...EIF_ERRORS,
   ...CBOR_ERRORS,
   ...NSM_ERRORS,
+  ...COSE_ERRORS,
+  ...ATT_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
