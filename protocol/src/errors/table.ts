@@ -4,6 +4,7 @@ import { CORE_ERRORS } from './core-errors.js';
 import { COSE_ERRORS } from './cose-errors.js';
 import { EIF_ERRORS } from './eif-errors.js';
 import { NSM_ERRORS } from './nsm-errors.js';
+import { NSM_MOCK_ERRORS } from './nsm-mock-errors.js';
 import type { ErrorSpec } from './error-spec.js';
 
 /**
@@ -16,6 +17,7 @@ export const ERRORS = {
   ...EIF_ERRORS,
   ...CBOR_ERRORS,
   ...NSM_ERRORS,
+  ...NSM_MOCK_ERRORS,
   ...COSE_ERRORS,
   ...ATT_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
