@@ -5,6 +5,7 @@ import { COSE_ERRORS } from './cose-errors.js';
 import { EIF_ERRORS } from './eif-errors.js';
 import { NSM_ERRORS } from './nsm-errors.js';
 import { NSM_MOCK_ERRORS } from './nsm-mock-errors.js';
+import { TRANSPORT_ERRORS } from './transport-errors.js';
 import type { ErrorSpec } from './error-spec.js';
 
 /**
@@ -20,6 +21,7 @@ export const ERRORS = {
   ...NSM_MOCK_ERRORS,
   ...COSE_ERRORS,
   ...ATT_ERRORS,
+  ...TRANSPORT_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
