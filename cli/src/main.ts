@@ -8,12 +8,30 @@ commands:
   verify attestation FILE   verify a Nitro attestation document
 `;
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const [command] = argv;
+/** What a subcommand needs from the process; passed in so commands never reach for globals. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly stdin: NodeJS.ReadableStream;
+}
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/** "<command> <subcommand>" -> lazy loader; later issues add entries here. */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  'verify attestation': async () => (await import('./commands/verify-attestation.js')).verifyAttestationCommand,
+};
+
+export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
+  const [command, subcommand] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
-    process.stdout.write(USAGE);
+    io.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  process.stderr.write(`provenant: unknown command '${command}'\n${USAGE}`);
-  return 2;
+  const load = COMMANDS[`${command} ${subcommand ?? ''}`];
+  if (load === undefined) {
+    io.stderr.write(`provenant: unknown command '${[command, subcommand].filter(Boolean).join(' ')}'\n${USAGE}`);
+    return 2;
+  }
+  return (await load())(argv.slice(2), io);
 }
