@@ -216,9 +216,12 @@ export class WireReader {
         this.#need(8);
         this.#pos += 8;
         return;
-      case WireType.LEN:
-        this.#pos += this.readLength();
+      case WireType.LEN: {
+        // Read the length first: `this.#pos += this.readLength()` would add to the pre-length position.
+        const length = this.readLength();
+        this.#pos += length;
         return;
+      }
       case WireType.I32:
         this.#need(4);
         this.#pos += 4;
