@@ -5,3 +5,7 @@ export * from './nsm/index.js';
 export * from './measurements.js';
 export * from './cose/index.js';
 export * from './attestation/index.js';
+export * from './encoding/index.js';
+export * from './tensor/index.js';
+export * from './receipt/index.js';
+export * from './wire/index.js';

@@ -22,3 +22,27 @@ export const MAX_CABUNDLE_CERTIFICATES = 8;
 export const MAX_CERTIFICATE_BYTES = 4096;
 /** Deepest nesting any CBOR structure we accept can legitimately have. */
 export const MAX_CBOR_DEPTH = 8;
+
+/**
+ * Parent <-> enclave frames. One frame carries one message; an inference request must fit in one frame,
+ * model bytes arrive in chunks. 16 MiB keeps a hostile peer from making either side buffer more than that
+ * per connection before the length is refused.
+ */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/** Model upload chunk size the parent sends; the enclave accepts any chunk up to MAX_FRAME_BYTES. */
+export const MODEL_CHUNK_BYTES = 1024 * 1024;
+/** Ceiling for one model; the enclave's configured limit may be lower, never higher. */
+export const MAX_MODEL_BYTES = 512 * 1024 * 1024;
+/** Most request ids one connection may have in flight at once. */
+export const MAX_IN_FLIGHT_PER_CONNECTION = 1024;
+/** Deepest nesting and most values in one frame's message. */
+export const MAX_FRAME_DEPTH = 8;
+export const MAX_FRAME_VALUES = 1 << 20;
+/** Tensors per request, rank and element count per tensor. */
+export const MAX_TENSORS_PER_REQUEST = 64;
+export const MAX_TENSOR_RANK = 8;
+export const MAX_TENSOR_ELEMENTS = 4 * 1024 * 1024;
+/** Model names are path-safe identifiers (KServe model names). */
+export const MAX_MODEL_NAME_CHARS = 64;
+/** Client nonces bound into receipts (NSM accepts up to 1024; 64 is plenty for randomness). */
+export const MAX_NONCE_BYTES = 64;

@@ -5,6 +5,9 @@ import { COSE_ERRORS } from './cose-errors.js';
 import { EIF_ERRORS } from './eif-errors.js';
 import { NSM_ERRORS } from './nsm-errors.js';
 import { NSM_MOCK_ERRORS } from './nsm-mock-errors.js';
+import { RECEIPT_ERRORS } from './receipt-errors.js';
+import { TENSOR_ERRORS } from './tensor-errors.js';
+import { WIRE_ERRORS } from './wire-errors.js';
 import { ONNX_ERRORS } from './onnx-errors.js';
 import { TRANSPORT_ERRORS } from './transport-errors.js';
 import type { ErrorSpec } from './error-spec.js';
@@ -22,6 +25,9 @@ export const ERRORS = {
   ...NSM_MOCK_ERRORS,
   ...COSE_ERRORS,
   ...ATT_ERRORS,
+  ...WIRE_ERRORS,
+  ...TENSOR_ERRORS,
+  ...RECEIPT_ERRORS,
   ...ONNX_ERRORS,
   ...TRANSPORT_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;

@@ -1,0 +1,114 @@
+import { Packr, Unpackr } from 'msgpackr';
+import { createError, isProvenantError } from '../errors/index.js';
+import { MAX_FRAME_BYTES, MAX_FRAME_DEPTH, MAX_FRAME_VALUES } from '../limits.js';
+import { assertWellFormedMsgpack } from './msgpack-well-formed.js';
+
+/** Every frame is a 4-byte big-endian length followed by that many bytes of MessagePack (docs/protocol.md). */
+export const FRAME_HEADER_BYTES = 4;
+
+// useRecords: false keeps msgpackr to the plain MessagePack data model on both sides; the well-formedness
+// pass has already refused extension types on decode.
+const packr = new Packr({ useRecords: false, variableMapSize: true });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
+
+export function encodeFrame(message: unknown, maxFrameBytes = MAX_FRAME_BYTES): Uint8Array {
+  const body = packr.pack(message);
+  if (body.length > maxFrameBytes) {
+    throw createError('PRV_ERR_WIRE_FRAME_TOO_LARGE', `${body.length} bytes exceeds ${maxFrameBytes}`);
+  }
+  const frame = new Uint8Array(FRAME_HEADER_BYTES + body.length);
+  new DataView(frame.buffer).setUint32(0, body.length);
+  frame.set(body, FRAME_HEADER_BYTES);
+  return frame;
+}
+
+/** Decodes one frame body (without its length header). */
+export function decodeFrameBody(body: Uint8Array): unknown {
+  assertWellFormedMsgpack(body, { maxDepth: MAX_FRAME_DEPTH, maxItems: MAX_FRAME_VALUES });
+  try {
+    return toPlain(unpackr.unpack(body));
+  } catch (error) {
+    if (isProvenantError(error)) throw error;
+    throw createError('PRV_ERR_WIRE_MALFORMED', 'msgpack decoder rejected the frame', { cause: error });
+  }
+}
+
+/** msgpackr hands out Node Buffers for bin values; copy them so no view aliases the receive buffer. */
+function toPlain(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Uint8Array.from(value);
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[key] = toPlain(inner);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Reassembles frames from a byte stream. A declared length above the limit is refused as soon as the
+ * 4 header bytes arrive, before anything is buffered for it (STYLE rule 8).
+ */
+export class FrameDecoder {
+  readonly #maxFrameBytes: number;
+  #chunks: Uint8Array[] = [];
+  #buffered = 0;
+  #expected = -1;
+
+  constructor(maxFrameBytes = MAX_FRAME_BYTES) {
+    this.#maxFrameBytes = maxFrameBytes;
+  }
+
+  /** Bytes held while waiting for the rest of a frame. */
+  get bufferedBytes(): number {
+    return this.#buffered;
+  }
+
+  /** Feeds bytes and returns every complete frame body they finish, in order. Throws on an oversize frame. */
+  push(chunk: Uint8Array): Uint8Array[] {
+    const bodies: Uint8Array[] = [];
+    if (chunk.length > 0) {
+      this.#chunks.push(chunk);
+      this.#buffered += chunk.length;
+    }
+    for (;;) {
+      if (this.#expected < 0) {
+        if (this.#buffered < FRAME_HEADER_BYTES) break;
+        const header = this.#take(FRAME_HEADER_BYTES);
+        const declared = new DataView(header.buffer, header.byteOffset, FRAME_HEADER_BYTES).getUint32(0);
+        if (declared > this.#maxFrameBytes) {
+          throw createError('PRV_ERR_WIRE_FRAME_TOO_LARGE', `declared ${declared} bytes, limit ${this.#maxFrameBytes}`);
+        }
+        if (declared === 0) throw createError('PRV_ERR_WIRE_MALFORMED', 'empty frame');
+        this.#expected = declared;
+      }
+      if (this.#buffered < this.#expected) break;
+      bodies.push(this.#take(this.#expected));
+      this.#expected = -1;
+    }
+    return bodies;
+  }
+
+  #take(count: number): Uint8Array {
+    const first = this.#chunks[0] as Uint8Array;
+    let out: Uint8Array;
+    if (first.length >= count) {
+      out = first.subarray(0, count);
+      if (first.length === count) this.#chunks.shift();
+      else this.#chunks[0] = first.subarray(count);
+    } else {
+      out = new Uint8Array(count);
+      let filled = 0;
+      while (filled < count) {
+        const head = this.#chunks[0] as Uint8Array;
+        const part = Math.min(head.length, count - filled);
+        out.set(head.subarray(0, part), filled);
+        filled += part;
+        if (part === head.length) this.#chunks.shift();
+        else this.#chunks[0] = head.subarray(part);
+      }
+    }
+    this.#buffered -= count;
+    return out;
+  }
+}
