@@ -1,0 +1,425 @@
+import { test, describe, mock, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MAX_NSM_REQUEST_BYTES, MAX_NSM_RESPONSE_BYTES, isProvenantError, type ErrorCode } from '@provenant/protocol';
+import {
+  DeviceNsmTransport,
+  loadNativeNsmBinding,
+  NSM_IOCTL_RAW,
+  NSM_RAW_STRUCT_BYTES,
+  type NativeNsmBinding,
+} from '@provenant/enclave';
+
+const DESCRIBE_NSM = Uint8Array.from(Buffer.from('6b44657363726962654e534d', 'hex')); // REFERENCE.md golden request
+
+function assertCode(code: ErrorCode, detailPattern?: RegExp) {
+  return (error: unknown): boolean => {
+    assert.ok(isProvenantError(error, code), `expected ${code}, got ${String(error)}`);
+    if (detailPattern !== undefined) assert.match(error.detail ?? '', detailPattern);
+    return true;
+  };
+}
+
+function errnoError(code: string, syscall = 'ioctl'): Error {
+  return Object.assign(new Error(`${syscall}: ${code}`), { code, errno: 1, syscall });
+}
+
+/** Yields to the event loop (no sleeping) until the condition holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 10_000; turn += 1) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.fail('condition never became true');
+}
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'prv-nsm-'));
+}
+
+/** A stand-in addon whose every ioctl waits until the test answers it. */
+class ScriptedBinding implements NativeNsmBinding {
+  readonly ioctlRaw = NSM_IOCTL_RAW;
+  readonly rawStructBytes = NSM_RAW_STRUCT_BYTES;
+  readonly maxRequestBytes = MAX_NSM_REQUEST_BYTES;
+  readonly maxResponseBytes = MAX_NSM_RESPONSE_BYTES;
+  openError: Error | undefined;
+  readonly closedFds: number[] = [];
+  readonly pending: { bytes: Uint8Array; answer: (result: Uint8Array | Error) => void }[] = [];
+  calls = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+
+  open(): number {
+    if (this.openError !== undefined) throw this.openError;
+    return 42;
+  }
+
+  close(fd: number): void {
+    this.closedFds.push(fd);
+  }
+
+  request(_fd: number, bytes: Uint8Array): Promise<Uint8Array> {
+    this.calls += 1;
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    return new Promise((resolve, reject) => {
+      this.pending.push({
+        bytes,
+        answer: (result) => {
+          this.inFlight -= 1;
+          if (result instanceof Error) reject(result);
+          else resolve(result);
+        },
+      });
+    });
+  }
+
+  /** Answers the oldest outstanding call. */
+  answer(result: Uint8Array | Error): Uint8Array {
+    const next = this.pending.shift();
+    assert.ok(next !== undefined, 'no outstanding device call');
+    next.answer(result);
+    return next.bytes;
+  }
+}
+
+describe('native addon (real node-gyp build, no NSM device needed)', () => {
+  test('was compiled with NSM_IOCTL_RAW = 0xC0200A00, a 32-byte nsm_raw and the 4096/12288-byte limits', () => {
+    const binding = loadNativeNsmBinding();
+    assert.equal(binding.ioctlRaw, 0xc0200a00);
+    assert.equal(binding.rawStructBytes, 32);
+    assert.equal(binding.maxRequestBytes, 4096);
+    assert.equal(binding.maxResponseBytes, 12288);
+  });
+
+  test('refuses an oversize request itself with EMSGSIZE, even when called directly', async () => {
+    const binding = loadNativeNsmBinding();
+    const fd = binding.open('/dev/null');
+    try {
+      await assert.rejects(binding.request(fd, new Uint8Array(MAX_NSM_REQUEST_BYTES + 1)), { code: 'EMSGSIZE' });
+      assert.throws(() => binding.request(fd, new Uint16Array(4) as unknown as Uint8Array), {
+        name: 'TypeError',
+        code: 'ERR_INVALID_ARG_TYPE',
+      });
+    } finally {
+      binding.close(fd);
+    }
+  });
+
+  test('a path that does not exist is PRV_ERR_NSM_NO_DEVICE: not inside a Nitro Enclave', () => {
+    const missing = path.join(tempDir(), 'nsm');
+    assert.throws(
+      () => DeviceNsmTransport.open({ devicePath: missing }),
+      (error: unknown) => {
+        assertCode('PRV_ERR_NSM_NO_DEVICE', /ENOENT/)(error);
+        assert.match((error as Error).message, /not inside a Nitro Enclave/);
+        return true;
+      },
+    );
+  });
+
+  test('a directory is PRV_ERR_NSM_NOT_A_DEVICE at open', () => {
+    assert.throws(() => DeviceNsmTransport.open({ devicePath: tempDir() }), assertCode('PRV_ERR_NSM_NOT_A_DEVICE', /EISDIR/));
+  });
+
+  test('a regular file opens but refuses the ioctl (ENOTTY): PRV_ERR_NSM_NOT_A_DEVICE', async () => {
+    const file = path.join(tempDir(), 'fake-nsm');
+    fs.writeFileSync(file, 'not a device');
+    const transport = DeviceNsmTransport.open({ devicePath: file });
+    try {
+      await assert.rejects(transport.request(DESCRIBE_NSM), assertCode('PRV_ERR_NSM_NOT_A_DEVICE', /ENOTTY/));
+    } finally {
+      await transport.close();
+    }
+  });
+
+  test('/dev/null refuses the ioctl (ENOTTY): PRV_ERR_NSM_NOT_A_DEVICE', async () => {
+    const transport = DeviceNsmTransport.open({ devicePath: '/dev/null' });
+    try {
+      await assert.rejects(transport.request(DESCRIBE_NSM), assertCode('PRV_ERR_NSM_NOT_A_DEVICE', /ioctl \/dev\/null: ENOTTY/));
+    } finally {
+      await transport.close();
+    }
+  });
+
+  test('an oversize request is PRV_ERR_NSM_INPUT_TOO_LARGE and never reaches the addon', async () => {
+    const real = loadNativeNsmBinding();
+    let requests = 0;
+    const counting: NativeNsmBinding = { ...real, request: (fd, bytes) => ((requests += 1), real.request(fd, bytes)) };
+    const transport = DeviceNsmTransport.open({ devicePath: '/dev/null', binding: counting });
+    try {
+      await assert.rejects(transport.request(new Uint8Array(MAX_NSM_REQUEST_BYTES + 1)), assertCode('PRV_ERR_NSM_INPUT_TOO_LARGE'));
+      assert.equal(requests, 0);
+      // Exactly at the limit is allowed through to the device (which, being /dev/null, refuses it).
+      await assert.rejects(transport.request(new Uint8Array(MAX_NSM_REQUEST_BYTES)), assertCode('PRV_ERR_NSM_NOT_A_DEVICE'));
+      assert.equal(requests, 1);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  test('many concurrent requests on one descriptor each settle', async () => {
+    const transport = DeviceNsmTransport.open({ devicePath: '/dev/null' });
+    const outcomes = await Promise.allSettled(Array.from({ length: 32 }, () => transport.request(DESCRIBE_NSM)));
+    await transport.close();
+    assert.equal(outcomes.length, 32);
+    for (const outcome of outcomes) {
+      assert.equal(outcome.status, 'rejected');
+      assert.ok(isProvenantError((outcome as PromiseRejectedResult).reason, 'PRV_ERR_NSM_NOT_A_DEVICE'));
+    }
+  });
+
+  test('close() closes the descriptor once, and later requests reject cleanly with PRV_ERR_NSM_IO', async () => {
+    const real = loadNativeNsmBinding();
+    const closed: number[] = [];
+    let opened = -1;
+    const watching: NativeNsmBinding = {
+      ...real,
+      open: (p) => (opened = real.open(p)),
+      close: (fd) => (closed.push(fd), real.close(fd)),
+    };
+    const transport = DeviceNsmTransport.open({ devicePath: '/dev/null', binding: watching });
+    assert.ok(fs.fstatSync(opened).isCharacterDevice());
+    await Promise.all([transport.close(), transport.close()]);
+    assert.deepEqual(closed, [opened]);
+    await assert.rejects(transport.request(DESCRIBE_NSM), assertCode('PRV_ERR_NSM_IO', /closed/));
+  });
+});
+
+describe('the ioctl runs on the libuv threadpool, never on the event loop', () => {
+  /** Every FIFO still holding threadpool threads; released after each test so no read outlives it. */
+  const pools: { release: () => Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(pools.splice(0).map((pool) => pool.release()));
+  });
+
+  /**
+   * Occupies every threadpool thread with a blocking read on a FIFO, so a queued ioctl provably
+   * cannot run until the test releases them: the request stays pending for as long as the test
+   * needs, with no sleeping and no device.
+   */
+  function occupyThreadpool(): { release: () => Promise<void> } {
+    const fifo = path.join(tempDir(), 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const fd = fs.openSync(fifo, fs.constants.O_RDWR); // O_RDWR on a FIFO does not wait for a peer (fifo(7))
+    const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4); // libuv's default pool size
+    const reads = Array.from(
+      { length: threads },
+      () => new Promise<void>((resolve, reject) => fs.read(fd, Buffer.alloc(1), 0, 1, null, (e) => (e ? reject(e) : resolve()))),
+    );
+    let released: Promise<void> | undefined;
+    const pool = {
+      release: () =>
+        (released ??= (async () => {
+          fs.writeSync(fd, Buffer.alloc(threads));
+          await Promise.all(reads);
+          fs.closeSync(fd);
+        })()),
+    };
+    pools.push(pool);
+    return pool;
+  }
+
+  /** Records how a promise settled without leaving a rejection unhandled while the test waits. */
+  function track(promise: Promise<unknown>): { settled: boolean; outcome: Promise<unknown> } {
+    const state = { settled: false, outcome: Promise.resolve() as Promise<unknown> };
+    state.outcome = promise.then(
+      (value) => ((state.settled = true), value),
+      (error: unknown) => ((state.settled = true), error),
+    );
+    return state;
+  }
+
+  test('a timer fires while a request waits for its ioctl, and the request still settles afterwards', async () => {
+    const transport = DeviceNsmTransport.open({ devicePath: '/dev/null' });
+    const pool = occupyThreadpool();
+    const request = track(transport.request(DESCRIBE_NSM));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(request.settled, false, 'the ioctl cannot have run while every threadpool thread is busy');
+    await pool.release();
+    assertCode('PRV_ERR_NSM_NOT_A_DEVICE')(await request.outcome);
+    await transport.close();
+  });
+
+  test('aborting an in-flight ioctl rejects at once; close() waits for that ioctl before closing the descriptor', async () => {
+    const real = loadNativeNsmBinding();
+    let closes = 0;
+    let ioctls = 0;
+    const watching: NativeNsmBinding = {
+      ...real,
+      close: (fd) => ((closes += 1), real.close(fd)),
+      request: (fd, bytes) => ((ioctls += 1), real.request(fd, bytes)),
+    };
+    const transport = DeviceNsmTransport.open({ devicePath: '/dev/null', binding: watching });
+    const pool = occupyThreadpool();
+    const controller = new AbortController();
+    const inFlight = track(transport.request(DESCRIBE_NSM, { signal: controller.signal }));
+    const queued = track(transport.request(DESCRIBE_NSM));
+    await until(() => ioctls === 1); // the first request is now queued on the (blocked) threadpool
+    controller.abort(new Error('caller gave up'));
+    assertCode('PRV_ERR_NSM_TIMEOUT', /aborted/)(await inFlight.outcome);
+    const closing = track(transport.close());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(closing.settled, false, 'close must not release the fd under a running ioctl');
+    assert.equal(closes, 0);
+    await pool.release();
+    assert.equal(await closing.outcome, undefined);
+    assert.equal(closes, 1);
+    assertCode('PRV_ERR_NSM_IO', /closed/)(await queued.outcome);
+    assert.equal(ioctls, 1, 'the request queued behind the aborted one never reached the device');
+  });
+});
+
+describe('DeviceNsmTransport queueing, deadlines and errno mapping (scripted addon)', () => {
+  test('sends concurrent requests to the device one at a time, in call order', async () => {
+    const binding = new ScriptedBinding();
+    const transport = DeviceNsmTransport.open({ binding });
+    const results = [1, 2, 3].map((n) => transport.request(Uint8Array.of(n)));
+    await until(() => binding.pending.length === 1);
+    for (const n of [1, 2, 3]) {
+      await until(() => binding.pending.length === 1);
+      assert.deepEqual(binding.answer(Uint8Array.of(n, n)), Uint8Array.of(n));
+    }
+    assert.deepEqual(await Promise.all(results), [Uint8Array.of(1, 1), Uint8Array.of(2, 2), Uint8Array.of(3, 3)]);
+    assert.equal(binding.maxInFlight, 1);
+    await transport.close();
+  });
+
+  test('copies the request, so a caller reusing its buffer does not change what is sent', async () => {
+    const binding = new ScriptedBinding();
+    const transport = DeviceNsmTransport.open({ binding });
+    const first = transport.request(Uint8Array.of(0));
+    const buffer = Uint8Array.of(7, 7);
+    const second = transport.request(buffer);
+    buffer.fill(9);
+    await until(() => binding.pending.length === 1);
+    binding.answer(Uint8Array.of(0));
+    await until(() => binding.pending.length === 1);
+    assert.deepEqual(binding.answer(Uint8Array.of(1)), Uint8Array.of(7, 7));
+    await Promise.all([first, second]);
+    await transport.close();
+  });
+
+  test('a request aborted while queued rejects with PRV_ERR_NSM_TIMEOUT and never reaches the device', async () => {
+    const binding = new ScriptedBinding();
+    const transport = DeviceNsmTransport.open({ binding });
+    const first = transport.request(Uint8Array.of(1));
+    const controller = new AbortController();
+    const second = transport.request(Uint8Array.of(2), { signal: controller.signal });
+    controller.abort();
+    await assert.rejects(second, assertCode('PRV_ERR_NSM_TIMEOUT'));
+    await until(() => binding.pending.length === 1);
+    binding.answer(Uint8Array.of(1));
+    await first;
+    const third = transport.request(Uint8Array.of(3));
+    await until(() => binding.pending.length === 1);
+    assert.deepEqual(binding.answer(Uint8Array.of(3)), Uint8Array.of(3));
+    await third;
+    assert.equal(binding.calls, 2, 'the aborted request was skipped');
+    await transport.close();
+  });
+
+  test('an already-aborted signal rejects without queuing', async () => {
+    const binding = new ScriptedBinding();
+    const transport = DeviceNsmTransport.open({ binding });
+    await assert.rejects(transport.request(DESCRIBE_NSM, { signal: AbortSignal.abort() }), assertCode('PRV_ERR_NSM_TIMEOUT'));
+    assert.equal(binding.calls, 0);
+    await transport.close();
+  });
+
+  test('requestTimeoutMs rejects with PRV_ERR_NSM_TIMEOUT; the late answer is discarded and the next request proceeds', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const binding = new ScriptedBinding();
+      const transport = DeviceNsmTransport.open({ binding, requestTimeoutMs: 5_000 });
+      const slow = transport.request(Uint8Array.of(1));
+      await until(() => binding.pending.length === 1);
+      mock.timers.tick(4_999);
+      let settled = false;
+      void slow.then(() => (settled = true), () => (settled = true));
+      await until(() => true);
+      assert.equal(settled, false);
+      mock.timers.tick(1);
+      await assert.rejects(slow, assertCode('PRV_ERR_NSM_TIMEOUT', /5000 ms/));
+      const next = transport.request(Uint8Array.of(2));
+      binding.answer(Uint8Array.of(0xde, 0xad)); // the late answer to the timed-out request
+      await until(() => binding.pending.length === 1);
+      binding.answer(Uint8Array.of(2));
+      assert.deepEqual(await next, Uint8Array.of(2));
+      await transport.close();
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  const ioctlCases: [string, ErrorCode][] = [
+    ['ENOTTY', 'PRV_ERR_NSM_NOT_A_DEVICE'],
+    ['EINVAL', 'PRV_ERR_NSM_NOT_A_DEVICE'],
+    ['EMSGSIZE', 'PRV_ERR_NSM_INPUT_TOO_LARGE'],
+    ['ETIMEDOUT', 'PRV_ERR_NSM_TIMEOUT'],
+    ['EIO', 'PRV_ERR_NSM_IO'],
+    ['EOVERFLOW', 'PRV_ERR_NSM_IO'],
+    ['EFAULT', 'PRV_ERR_NSM_IO'],
+  ];
+  for (const [errno, code] of ioctlCases) {
+    test(`an ioctl failing with ${errno} rejects with ${code}, naming the errno`, async () => {
+      const binding = new ScriptedBinding();
+      const transport = DeviceNsmTransport.open({ binding });
+      const request = transport.request(DESCRIBE_NSM);
+      await until(() => binding.pending.length === 1);
+      binding.answer(errnoError(errno));
+      await assert.rejects(request, assertCode(code, new RegExp(errno)));
+      await transport.close();
+    });
+  }
+
+  const openCases: [string, ErrorCode][] = [
+    ['ENOENT', 'PRV_ERR_NSM_NO_DEVICE'],
+    ['ENXIO', 'PRV_ERR_NSM_NO_DEVICE'],
+    ['EISDIR', 'PRV_ERR_NSM_NOT_A_DEVICE'],
+    ['EACCES', 'PRV_ERR_NSM_IO'],
+    ['EMFILE', 'PRV_ERR_NSM_IO'],
+  ];
+  for (const [errno, code] of openCases) {
+    test(`open failing with ${errno} throws ${code}, naming the errno`, () => {
+      const binding = new ScriptedBinding();
+      binding.openError = errnoError(errno, 'open');
+      assert.throws(() => DeviceNsmTransport.open({ binding }), assertCode(code, new RegExp(`open /dev/nsm: ${errno}`)));
+    });
+  }
+
+  test('close() rejects requests still queued, waits for the one in flight, then closes the fd once', async () => {
+    const binding = new ScriptedBinding();
+    const transport = DeviceNsmTransport.open({ binding });
+    const inFlight = transport.request(Uint8Array.of(1));
+    const queued = transport.request(Uint8Array.of(2));
+    await until(() => binding.pending.length === 1);
+    const closing = transport.close();
+    await until(() => true);
+    assert.deepEqual(binding.closedFds, []);
+    binding.answer(Uint8Array.of(1));
+    assert.deepEqual(await inFlight, Uint8Array.of(1));
+    await closing;
+    assert.deepEqual(binding.closedFds, [42]);
+    await assert.rejects(queued, assertCode('PRV_ERR_NSM_IO', /closed/));
+    assert.equal(binding.calls, 1);
+  });
+
+  test('rejects bad requests and options with codes before touching the device', async () => {
+    const binding = new ScriptedBinding();
+    const transport = DeviceNsmTransport.open({ binding });
+    await assert.rejects(transport.request(new Uint8Array(0)), assertCode('PRV_ERR_NSM_MALFORMED', /empty/));
+    await assert.rejects(transport.request('DescribeNSM' as unknown as Uint8Array), assertCode('PRV_ERR_NSM_MALFORMED'));
+    assert.equal(binding.calls, 0);
+    await transport.close();
+    for (const requestTimeoutMs of [0, -1, 1.5, Number.NaN, 2 ** 31]) {
+      assert.throws(() => DeviceNsmTransport.open({ binding, requestTimeoutMs }), assertCode('PRV_ERR_OUT_OF_RANGE'));
+    }
+    assert.throws(() => DeviceNsmTransport.open({ binding, devicePath: '' }), assertCode('PRV_ERR_INVALID_ARGUMENT'));
+    assert.throws(() => DeviceNsmTransport.open({ binding, devicePath: '/dev/nsm\0x' }), assertCode('PRV_ERR_INVALID_ARGUMENT'));
+  });
+});
