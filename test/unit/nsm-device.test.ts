@@ -1,4 +1,4 @@
-import { test, describe, mock, afterEach } from 'node:test';
+import { test, describe, mock, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,8 +36,15 @@ async function until(condition: () => boolean): Promise<void> {
   assert.fail('condition never became true');
 }
 
+const tempDirs: string[] = [];
+after(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'prv-nsm-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prv-nsm-'));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** A stand-in addon whose every ioctl waits until the test answers it. */
