@@ -22,3 +22,16 @@ export {
   STREAM_HIGH_WATER_MARK_BYTES,
 } from './transport-limits.js';
 export type { ConnectOptions, ListenOptions, TransportBackend } from './transport-options.js';
+export {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_HEARTBEAT_TIMEOUT_MS,
+  DEFAULT_MAX_QUEUED_BYTES,
+  FramedConnection,
+  type ApplicationFrame,
+  type ConnectionTimers,
+  type FramedConnectionOptions,
+  type FramedConnectionStats,
+  type OutgoingFrame,
+  type WireRole,
+} from './framed-connection.js';

@@ -44,4 +44,10 @@ export const WIRE_ERRORS = defineErrors({
     base: 'Error',
     exposable: true,
   },
+  PRV_ERR_WIRE_SEND_QUEUE_FULL: {
+    message: 'the peer is not reading: outgoing frame queue is full',
+    status: 503,
+    base: 'Error',
+    exposable: true,
+  },
 });

@@ -3,3 +3,4 @@ export { FRAME_HEADER_BYTES, FrameDecoder, decodeFrameBody, encodeFrame } from '
 export { MAX_REQUEST_ID, WIRE_VERSION, parseFrame, type Frame, type FrameKind } from './frame-messages.js';
 export * from './op-bodies.js';
 export * from './field-readers.js';
+export * from './op-responses.js';
