@@ -9,3 +9,4 @@ export * from './encoding/index.js';
 export * from './tensor/index.js';
 export * from './receipt/index.js';
 export * from './wire/index.js';
+export * from './kserve/index.js';
