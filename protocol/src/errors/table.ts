@@ -10,6 +10,7 @@ import { TENSOR_ERRORS } from './tensor-errors.js';
 import { WIRE_ERRORS } from './wire-errors.js';
 import { ONNX_ERRORS } from './onnx-errors.js';
 import { TRANSPORT_ERRORS } from './transport-errors.js';
+import { ENCLAVE_ERRORS } from './enclave-errors.js';
 import { KSERVE_ERRORS } from './kserve-errors.js';
 import { PROXY_ERRORS } from './proxy-errors.js';
 import type { ErrorSpec } from './error-spec.js';
@@ -32,6 +33,7 @@ export const ERRORS = {
   ...RECEIPT_ERRORS,
   ...ONNX_ERRORS,
   ...TRANSPORT_ERRORS,
+  ...ENCLAVE_ERRORS,
   ...KSERVE_ERRORS,
   ...PROXY_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
