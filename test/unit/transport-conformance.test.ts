@@ -100,6 +100,20 @@ for (const flavour of FLAVOURS) {
       await echoRoundTrip(flavour, randomBytes(1024 * 1024));
     });
 
+    test('a corked burst of 1000 small writes arrives whole and in order', async () => {
+      // Exercises _writev with more chunks than one sendmsg takes (64 iovecs) and partial writes.
+      const listener = await echoServer(flavour);
+      const client = await dial(flavour, listener);
+      const received = readAll(client);
+      const parts = Array.from({ length: 1000 }, (_, i) => Buffer.from(`${i};`));
+      client.cork();
+      for (const part of parts) client.write(part);
+      client.uncork();
+      client.end();
+      assert.equal((await received).toString(), Buffer.concat(parts).toString());
+      await listener.close();
+    });
+
     test('reports the real port when port 0 was asked, and the path for unix', async () => {
       const listener = await echoServer(flavour);
       if (listener.address.kind === 'tcp') assert.ok(listener.address.port > 0 && listener.address.port <= 65535);
@@ -142,11 +156,12 @@ for (const flavour of FLAVOURS) {
       const serverClosed = once(serverSide, 'close');
       const clientClosed = once(client, 'close');
       serverSide.resume();
-      client.resume();
+      const clientReceived = readAll(client);
       client.end('bye');
       await serverEnded;
-      // Half-open: the server may still write after the client's end.
+      // Half-open: the server may still write after the client's end, and the client still reads it.
       serverSide.end('late reply');
+      assert.equal((await clientReceived).toString(), 'late reply');
       await Promise.all([serverClosed, clientClosed]);
       await listener.close();
       assert.equal(openFds(), fdsBefore, 'every descriptor opened by the test is closed');
