@@ -50,6 +50,18 @@ export const PROXY_ERRORS = defineErrors({
     base: 'TypeError',
     exposable: true,
   },
+  PRV_ERR_PROXY_SATURATED: {
+    message: 'every enclave connection is at its in-flight limit',
+    status: 503,
+    base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_PROXY_CLIENT_CLOSED: {
+    message: 'the HTTP client closed the connection before the answer',
+    status: 499,
+    base: 'Error',
+    exposable: true,
+  },
   PRV_ERR_PROXY_UPLOAD_ABORTED: {
     message: 'the upload body ended or failed before all bytes arrived',
     status: 400,
