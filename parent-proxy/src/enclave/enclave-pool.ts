@@ -137,7 +137,7 @@ export class EnclavePool {
         const [result] = await fanOutModel([stream], model.size, source);
         if (result?.status === 'fulfilled') {
           this.#options.log(`enclave ${link.address}: loaded ${model.name}`);
-        } else if (!isProvenantError(result?.reason) || (result.reason.code as string) !== 'PRV_ERR_MODEL_EXISTS') {
+        } else if (!isProvenantError(result?.reason, 'PRV_ERR_MODEL_EXISTS')) {
           this.#options.log(`enclave ${link.address}: ${model.name} refused (${(result?.reason as { code?: string }).code ?? 'error'})`);
         }
       } catch (error) {

@@ -28,7 +28,7 @@ export function registerKserveRoutes(app: FastifyInstance, options: ProxyAppOpti
   const findModel = async (raw: string): Promise<ModelInfo> => {
     const name = assertModelName(raw, 'model name');
     const model = (await pool.listModels()).find((candidate) => candidate.name === name);
-    if (model === undefined) throw createError('PRV_ERR_PROXY_MODEL_UNKNOWN', name);
+    if (model === undefined) throw createError('PRV_ERR_MODEL_NOT_FOUND', name);
     return model;
   };
   app.get<{ Params: { name: string } }>('/v2/models/:name', async (request) => {

@@ -38,12 +38,6 @@ export const PROXY_ERRORS = defineErrors({
     base: 'Error',
     exposable: true,
   },
-  PRV_ERR_PROXY_MODEL_UNKNOWN: {
-    message: 'no connected enclave serves this model',
-    status: 404,
-    base: 'Error',
-    exposable: true,
-  },
   PRV_ERR_PROXY_CONFIG_INVALID: {
     message: 'invalid proxy configuration',
     status: 500,
