@@ -17,7 +17,9 @@ const encoder = new Encoder({ tagUint8Array: false, useRecords: false, variableM
 export function decodeCbor(bytes: Uint8Array, limits: CborLimits): unknown {
   assertWellFormedCbor(bytes, limits);
   try {
-    return decoder.decode(bytes);
+    // cbor-x caches a DataView on the array it is given; decode a private copy so the caller's (hostile,
+    // possibly shared) input is never mutated.
+    return decoder.decode(Uint8Array.from(bytes));
   } catch (error) {
     if (isProvenantError(error)) throw error;
     throw createError('PRV_ERR_CBOR_MALFORMED', 'decoder rejected the input', { cause: error });
