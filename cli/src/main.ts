@@ -6,6 +6,10 @@ const USAGE = `usage: provenant <command> [options]
 
 commands:
   verify attestation FILE   verify a Nitro attestation document
+  enclave [options]         run the enclave daemon (provenant enclave --help)
+  proxy [options]           run the parent proxy, the HTTP API (provenant proxy --help)
+  dev [--port PORT]         run the local stack (enclave on the mock NSM + proxy) with the bundled models
+  eif describe|measure|build-from-rootfs   read an enclave image, compute PCRs (provenant eif --help)
 `;
 
 /** What a subcommand needs from the process; passed in so commands never reach for globals. */
@@ -22,12 +26,22 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   'verify attestation': async () => (await import('./commands/verify-attestation.js')).verifyAttestationCommand,
 };
 
+/** Single-word commands ("provenant enclave --listen ..."): every argument after the word is theirs. */
+const SINGLE_COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  enclave: async () => (await import('@provenant/enclave')).runEnclaveCommand,
+  proxy: async () => (await import('@provenant/proxy')).runProxyCommand,
+  dev: async () => (await import('./commands/dev.js')).devCommand,
+  eif: async () => (await import('@provenant/eif-build')).runEifCommand,
+};
+
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
   const [command, subcommand] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
     io.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
+  const single = Object.hasOwn(SINGLE_COMMANDS, command) ? SINGLE_COMMANDS[command] : undefined;
+  if (single !== undefined) return (await single())(argv.slice(1), io);
   const load = COMMANDS[`${command} ${subcommand ?? ''}`];
   if (load === undefined) {
     io.stderr.write(`provenant: unknown command '${[command, subcommand].filter(Boolean).join(' ')}'\n${USAGE}`);
