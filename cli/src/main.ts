@@ -6,6 +6,7 @@ const USAGE = `usage: provenant <command> [options]
 
 commands:
   verify attestation FILE   verify a Nitro attestation document
+  verify receipt FILE       verify an inference receipt (provenant verify receipt --help)
   enclave [options]         run the enclave daemon (provenant enclave --help)
   proxy [options]           run the parent proxy, the HTTP API (provenant proxy --help)
   dev [--port PORT]         run the local stack (enclave on the mock NSM + proxy) with the bundled models
@@ -24,6 +25,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 /** "<command> <subcommand>" -> lazy loader; later issues add entries here. */
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   'verify attestation': async () => (await import('./commands/verify-attestation.js')).verifyAttestationCommand,
+  'verify receipt': async () => (await import('./commands/verify-receipt.js')).verifyReceiptCommand,
 };
 
 /** Single-word commands ("provenant enclave --listen ..."): every argument after the word is theirs. */
