@@ -1,3 +1,29 @@
+export { runEnclaveCommand, type EnclaveCommandIo } from './cli/enclave-command.js';
+export {
+  DEFAULT_BATCH,
+  DEFAULT_HEARTBEAT,
+  DEFAULT_LIMITS,
+  encodeEffectiveConfig,
+  parseEnclaveConfig,
+  type BatchConfig,
+  type EnclaveConfig,
+  type HeartbeatConfig,
+  type LimitsConfig,
+  type NsmConfig,
+} from './config/enclave-config.js';
+export { CONFIG_FLAGS_USAGE, MAX_CONFIG_FILE_BYTES, loadEnclaveConfig } from './config/config-flags.js';
+export { DEFAULT_MOCK_IMAGE, startEnclaveDaemon, type RunningDaemon } from './daemon/enclave-daemon.js';
+export { createLineLogger, createStderrLogger, SILENT_LOGGER, type EnclaveLogger, type LogFields, type LogLevel } from './logging/enclave-logger.js';
+export { SessionKey, SESSION_PUBLIC_KEY_BYTES } from './keys/session-key.js';
+export { MODEL_PCR_INDEX, ModelRegistry, type LoadedModel, type ModelRegistryOptions } from './models/model-registry.js';
+export { ModelUpload } from './models/model-upload.js';
+export { assertInputsMatch, runInference, selectOutputs } from './inference/run-inference.js';
+export { fromOrtTensor, toOrtTensor } from './inference/tensor-bridge.js';
+export { AttestationBatcher, type AttestationBatcherOptions, type BatchInclusion } from './receipts/attestation-batcher.js';
+export { ReceiptIssuer, type ReceiptIssuerOptions, type ReceiptRequest } from './receipts/receipt-issuer.js';
+export { WorkQueue, type RunOptions, type WorkQueueOptions } from './scheduling/work-queue.js';
+export { EnclaveService, type EnclaveServiceParts } from './server/enclave-service.js';
+export { EnclaveServer, type EnclaveServerOptions } from './server/enclave-server.js';
 export {
   DeviceNsmTransport,
   DEFAULT_NSM_DEVICE_PATH,

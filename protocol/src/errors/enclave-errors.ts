@@ -90,6 +90,12 @@ export const ENCLAVE_ERRORS = defineErrors({
     base: 'Error',
     exposable: true,
   },
+  PRV_ERR_ENCLAVE_NOT_READY: {
+    message: 'the enclave daemon is still booting',
+    status: 503,
+    base: 'Error',
+    exposable: true,
+  },
   PRV_ERR_ENCLAVE_STOPPING: {
     message: 'the enclave daemon is shutting down',
     status: 503,

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import {
+  CLAIMS_VERSION,
+  RECEIPT_FORMAT,
+  encodeClaims,
+  tensorsDigest,
+  toBase64,
+  type ReceiptJson,
+  type ReceiptMode,
+  type Tensor,
+} from '@provenant/protocol';
+import type { SessionKey } from '../keys/session-key.js';
+import type { NsmClient } from '../nsm/nsm-client.js';
+import { AttestationBatcher } from './attestation-batcher.js';
+
+export interface ReceiptRequest {
+  readonly mode: ReceiptMode;
+  readonly model: Uint8Array;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly Tensor[];
+  readonly nonce: Uint8Array | null;
+}
+
+export interface ReceiptIssuerOptions {
+  readonly nsm: NsmClient;
+  readonly sessionKey: SessionKey;
+  readonly batchWindowMs: number;
+  readonly batchMaxLeaves: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Builds receipts exactly as docs/receipts.md says: claims {v, mode, model, input, output, nonce, ts, seq,
+ * key} in deterministic CBOR, then per mode a session signature, a fresh NSM document over SHA-256(claims),
+ * or a shared NSM document over a Merkle root with an inclusion path.
+ */
+export class ReceiptIssuer {
+  readonly #nsm: NsmClient;
+  readonly #key: SessionKey;
+  readonly #batcher: AttestationBatcher;
+  readonly #now: () => number;
+  readonly #sessionKeyBase64: string;
+  #seq = 0;
+
+  constructor(options: ReceiptIssuerOptions) {
+    this.#nsm = options.nsm;
+    this.#key = options.sessionKey;
+    this.#now = options.now ?? Date.now;
+    this.#sessionKeyBase64 = toBase64(options.sessionKey.publicKey);
+    this.#batcher = new AttestationBatcher({
+      windowMs: options.batchWindowMs,
+      maxLeaves: options.batchMaxLeaves,
+      attest: (root) => this.#nsm.attestation({ userData: root, nonce: null, publicKey: this.#key.publicKey }),
+    });
+  }
+
+  /** Receipts issued this boot (the last seq handed out). */
+  get issued(): number {
+    return this.#seq;
+  }
+
+  get batches(): number {
+    return this.#batcher.batches;
+  }
+
+  async issue(request: ReceiptRequest): Promise<ReceiptJson> {
+    // seq and ts are taken together, synchronously, so seq order is ts order within a boot.
+    const claims = encodeClaims({
+      v: CLAIMS_VERSION,
+      mode: request.mode,
+      model: request.model,
+      input: tensorsDigest(request.inputs),
+      output: tensorsDigest(request.outputs),
+      nonce: request.nonce,
+      ts: this.#now(),
+      seq: ++this.#seq,
+      key: this.#key.keyId,
+    });
+    const base = { format: RECEIPT_FORMAT, mode: request.mode, claims: toBase64(claims), session_key: this.#sessionKeyBase64 } as const;
+    switch (request.mode) {
+      case 'session':
+        return { ...base, signature: toBase64(this.#key.sign(claims)) };
+      case 'attested': {
+        const userData = Uint8Array.from(createHash('sha256').update(claims).digest());
+        const document = await this.#nsm.attestation({ userData, nonce: request.nonce, publicKey: this.#key.publicKey });
+        return { ...base, attestation: toBase64(document) };
+      }
+      case 'batched': {
+        const inclusion = await this.#batcher.add(claims);
+        return {
+          ...base,
+          attestation: toBase64(inclusion.document),
+          inclusion: { index: inclusion.index, size: inclusion.size, path: inclusion.path.map(toBase64) },
+        };
+      }
+    }
+  }
+
+  /** Signs any batch still waiting (shutdown). */
+  flush(): void {
+    this.#batcher.flush();
+  }
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import {
+  createError,
+  encodeAttestResponse,
+  encodeInferResponse,
+  encodeModelInfo,
+  encodeModelList,
+  encodeStatus,
+  type AttestRequest,
+  type Fields,
+  type InferRequest,
+  type ModelInfo,
+  type ModelPutRequest,
+} from '@provenant/protocol';
+import { assertInputsMatch, runInference, selectOutputs } from '../inference/run-inference.js';
+import type { SessionKey } from '../keys/session-key.js';
+import type { EnclaveLogger } from '../logging/enclave-logger.js';
+import type { ModelRegistry } from '../models/model-registry.js';
+import { ModelUpload } from '../models/model-upload.js';
+import type { NsmClient } from '../nsm/nsm-client.js';
+import type { ReceiptIssuer } from '../receipts/receipt-issuer.js';
+import type { WorkQueue } from '../scheduling/work-queue.js';
+
+export interface EnclaveServiceParts {
+  readonly nsm: NsmClient;
+  readonly sessionKey: SessionKey;
+  /** Deterministic CBOR of the effective config; its SHA-256 is every document's user_data but receipts'. */
+  readonly configBytes: Uint8Array;
+  readonly bootDocument: Uint8Array;
+  readonly registry: ModelRegistry;
+  readonly receipts: ReceiptIssuer;
+  readonly queue: WorkQueue;
+  readonly logger: EnclaveLogger;
+  readonly maxModelBytes: number;
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * The operations (docs/protocol.md §Operations), each taking an already-parsed request body and returning
+ * the response body to encode. Until boot completes (`attach`), only status answers.
+ */
+export class EnclaveService {
+  #parts: EnclaveServiceParts | undefined;
+  #stopping = false;
+  readonly #startedAt: number;
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+    this.#startedAt = now();
+  }
+
+  /** Boot finished: the service starts answering every op. */
+  attach(parts: EnclaveServiceParts): void {
+    this.#parts = parts;
+  }
+
+  /** Shutdown began: new work is refused. */
+  markStopping(): void {
+    this.#stopping = true;
+  }
+
+  get parts(): EnclaveServiceParts {
+    if (this.#stopping) throw createError('PRV_ERR_ENCLAVE_STOPPING');
+    if (this.#parts === undefined) throw createError('PRV_ERR_ENCLAVE_NOT_READY');
+    return this.#parts;
+  }
+
+  get requestTimeoutMs(): number {
+    return this.parts.requestTimeoutMs;
+  }
+
+  status(): Fields {
+    const parts = this.#parts;
+    return encodeStatus({
+      ready: parts !== undefined && !this.#stopping,
+      models: parts?.registry.size ?? 0,
+      inFlight: parts?.queue.running ?? 0,
+      queued: parts?.queue.queued ?? 0,
+      receipts: parts?.receipts.issued ?? 0,
+      uptimeMs: Math.max(0, this.#now() - this.#startedAt),
+    });
+  }
+
+  async infer(request: InferRequest, signal: AbortSignal): Promise<Fields> {
+    const parts = this.parts;
+    const model = parts.registry.get(request.model);
+    assertInputsMatch(model, request.inputs);
+    const outputNames = selectOutputs(model, request.outputs);
+    const timeoutMs = request.timeoutMs ?? parts.requestTimeoutMs;
+    const outputs = await parts.queue.run(() => runInference(model, request.inputs, outputNames), { timeoutMs, signal });
+    const receipt = await parts.receipts.issue({
+      mode: request.receipt,
+      model: model.digest,
+      inputs: request.inputs,
+      outputs,
+      nonce: request.nonce ?? null,
+    });
+    return encodeInferResponse({ model: { name: model.info.name, sha256: model.info.sha256 }, outputs, receipt });
+  }
+
+  /** Starts a model.put: reserves the name and allocates the declared size after checking it. */
+  beginUpload(request: ModelPutRequest): ModelUpload {
+    const parts = this.parts;
+    parts.registry.reserve(request.name);
+    try {
+      return new ModelUpload(request, parts.maxModelBytes);
+    } catch (error) {
+      parts.registry.release(request.name);
+      throw error;
+    }
+  }
+
+  abandonUpload(upload: ModelUpload): void {
+    this.#parts?.registry.release(upload.request.name);
+  }
+
+  async finishUpload(upload: ModelUpload, bytes: Uint8Array): Promise<Fields> {
+    const info: ModelInfo = await this.parts.registry.add(upload.request.name, bytes, 'upload');
+    return encodeModelInfo(info);
+  }
+
+  async deleteModel(name: string): Promise<Fields> {
+    await this.parts.registry.delete(name);
+    return {};
+  }
+
+  listModels(): Fields {
+    return encodeModelList(this.parts.registry.list());
+  }
+
+  /** A fresh document binding the config digest, the session key and the caller's nonce. */
+  async attest(request: AttestRequest): Promise<Fields> {
+    const parts = this.parts;
+    const userData = Uint8Array.from(createHash('sha256').update(parts.configBytes).digest());
+    const document = await parts.nsm.attestation({ userData, nonce: request.nonce ?? null, publicKey: parts.sessionKey.publicKey });
+    return encodeAttestResponse({ document, bootDocument: parts.bootDocument, sessionKey: parts.sessionKey.publicKey, config: parts.configBytes });
+  }
+}
