@@ -6,7 +6,6 @@ const USAGE = `usage: provenant <command> [options]
 
 commands:
   verify attestation FILE   verify a Nitro attestation document
-  enclave [options]         run the enclave daemon (provenant enclave --help)
   verify receipt FILE       verify an inference receipt (provenant verify receipt --help)
   enclave [options]         run the enclave daemon (provenant enclave --help)
   proxy [options]           run the parent proxy, the HTTP API (provenant proxy --help)
@@ -37,19 +36,12 @@ const SINGLE_COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   eif: async () => (await import('@provenant/eif-build')).runEifCommand,
 };
 
-/** Single-word commands ("provenant enclave --listen ..."): every argument after the word is theirs. */
-const SINGLE_COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
-  enclave: async () => (await import('@provenant/enclave')).runEnclaveCommand,
-};
-
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
   const [command, subcommand] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
     io.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  const single = Object.hasOwn(SINGLE_COMMANDS, command) ? SINGLE_COMMANDS[command] : undefined;
-  if (single !== undefined) return (await single())(argv.slice(1), io);
   const single = Object.hasOwn(SINGLE_COMMANDS, command) ? SINGLE_COMMANDS[command] : undefined;
   if (single !== undefined) return (await single())(argv.slice(1), io);
   const load = COMMANDS[`${command} ${subcommand ?? ''}`];
