@@ -13,6 +13,7 @@ import { TRANSPORT_ERRORS } from './transport-errors.js';
 import { ENCLAVE_ERRORS } from './enclave-errors.js';
 import { KSERVE_ERRORS } from './kserve-errors.js';
 import { PROXY_ERRORS } from './proxy-errors.js';
+import { ZK_ERRORS } from './zk-errors.js';
 import type { ErrorSpec } from './error-spec.js';
 
 /**
@@ -36,6 +37,7 @@ export const ERRORS = {
   ...ENCLAVE_ERRORS,
   ...KSERVE_ERRORS,
   ...PROXY_ERRORS,
+  ...ZK_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
