@@ -84,9 +84,19 @@ export class EnclaveConnection {
     }
     const entry: InFlight = { op, abort: new AbortController() };
     this.#inFlight.set(id, entry);
+    if (op === 'model.put') {
+      // Synchronous, so chunks that follow in the same read already find the upload (or no entry at all).
+      try {
+        entry.upload = this.#service.beginUpload(parseModelPutRequest(body));
+        this.#armIdle(id, entry);
+      } catch (error) {
+        this.#finish(id, error, true);
+      }
+      return;
+    }
     let work: Promise<Fields | undefined>;
     try {
-      work = this.#dispatch(id, op, body, entry);
+      work = this.#dispatch(op, body, entry);
     } catch (error) {
       work = Promise.reject(error);
     }
@@ -98,7 +108,7 @@ export class EnclaveConnection {
     );
   }
 
-  async #dispatch(id: number, op: string, body: unknown, entry: InFlight): Promise<Fields | undefined> {
+  async #dispatch(op: string, body: unknown, entry: InFlight): Promise<Fields | undefined> {
     switch (op) {
       case 'status':
         parseEmptyRequest(body, op);
@@ -112,11 +122,6 @@ export class EnclaveConnection {
         return this.#service.deleteModel(parseModelNameRequest(body, 'model.delete').name);
       case 'attest':
         return this.#service.attest(parseAttestRequest(body));
-      case 'model.put': {
-        entry.upload = this.#service.beginUpload(parseModelPutRequest(body));
-        this.#armIdle(id, entry);
-        return undefined; // answered when the last chunk arrives
-      }
       default:
         throw createError('PRV_ERR_WIRE_UNKNOWN_OP', op.slice(0, 32));
     }
