@@ -13,3 +13,14 @@ export { pemCertificateToDer } from './x509/pem.js';
 export { verifyReceipt, verifyReceiptOrThrow } from './receipt/verify-receipt.js';
 export type { VerifyReceiptOptions } from './receipt/receipt-options.js';
 export type { ReceiptCheck, ReceiptCheckId, ReceiptClaimsView, ReceiptReport } from './receipt/receipt-report.js';
+export { verifyGroth16 } from './zk/groth16-verify.js';
+export { parseGroth16VerificationKey, groth16VerificationKeyDigest, type Groth16VerificationKey } from './zk/groth16-verification-key.js';
+export { parseGroth16Proof, parsePublicSignals, type Groth16Proof } from './zk/groth16-proof.js';
+export type { ZkCheck, ZkCheckId, ZkReport } from './zk/zk-report.js';
+export {
+  MAX_ZK_DECIMAL_DIGITS,
+  MAX_ZK_OUTPUT_VALUES,
+  MAX_ZK_PROOF_BUNDLE_BYTES,
+  MAX_ZK_PUBLIC_SIGNALS,
+  MAX_ZK_VERIFICATION_KEY_BYTES,
+} from './zk/zk-limits.js';

@@ -66,6 +66,12 @@ export const ZK_ERRORS = defineErrors({
     base: 'Error',
     exposable: true,
   },
+  PRV_ERR_ZK_SETUP_FAILED: {
+    message: 'Groth16 setup failed',
+    status: 500,
+    base: 'Error',
+    exposable: true,
+  },
   PRV_ERR_ZK_SETUP_MISSING: {
     message: 'no Groth16 setup for this circuit',
     status: 409,
@@ -94,6 +100,36 @@ export const ZK_ERRORS = defineErrors({
     message: 'proving failed',
     status: 500,
     base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_ZK_UNSUPPORTED: {
+    message: 'the model cannot be compiled to a circuit',
+    status: 422,
+    base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_ZK_OVERFLOW: {
+    message: 'a fixed-point value exceeds its declared bit width',
+    status: 422,
+    base: 'RangeError',
+    exposable: true,
+  },
+  PRV_ERR_ZK_CONFIG_INVALID: {
+    message: 'invalid quantization config',
+    status: 400,
+    base: 'TypeError',
+    exposable: true,
+  },
+  PRV_ERR_ZK_INPUT_INVALID: {
+    message: 'invalid circuit input',
+    status: 400,
+    base: 'TypeError',
+    exposable: true,
+  },
+  PRV_ERR_ZK_R1CS_MALFORMED: {
+    message: 'malformed .r1cs file',
+    status: 400,
+    base: 'TypeError',
     exposable: true,
   },
 });
