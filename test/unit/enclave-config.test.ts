@@ -13,7 +13,7 @@ describe('enclave config', () => {
   it('fills defaults for limits, batch and heartbeat', () => {
     const config = parseEnclaveConfig({ listen: 'tcp://127.0.0.1:5000', nsm: { backend: 'device' } });
     assert.deepEqual(config.limits, DEFAULT_LIMITS);
-    assert.equal(config.batch.windowMs, 5);
+    assert.equal(config.batch.windowMs, 0);
     assert.equal(config.batch.maxLeaves, 256);
     assert.equal(config.modelDir, null);
   });

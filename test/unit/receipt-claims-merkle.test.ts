@@ -10,6 +10,7 @@ import {
   isProvenantError,
   leafHash,
   merkleRoot,
+  merkleTreeWithPaths,
   parseReceipt,
   rootFromInclusionPath,
   tensorsDigest,
@@ -164,3 +165,12 @@ function u64(n: number): Buffer {
   b.writeBigUInt64BE(BigInt(n));
   return b;
 }
+
+test('merkleTreeWithPaths gives the same root and paths as the one-leaf-at-a-time functions', () => {
+  for (const size of [1, 2, 3, 5, 8, 13, 64, 100]) {
+    const leaves = Array.from({ length: size }, (_, i) => leafHash(Uint8Array.of(i, size)));
+    const tree = merkleTreeWithPaths(leaves);
+    assert.deepEqual(tree.root, merkleRoot(leaves));
+    tree.paths.forEach((path, index) => assert.deepEqual(path, inclusionPath(leaves, index), `size ${size} leaf ${index}`));
+  }
+});

@@ -25,6 +25,16 @@ export interface EnclaveConfig {
   readonly limits: LimitsConfig;
   readonly batch: BatchConfig;
   readonly heartbeat: HeartbeatConfig;
+  /**
+   * Where the daemon also streams its log lines (vsock://3:5001 in production), or null for the console
+   * only. The parent is untrusted and may be absent: see LogSink.
+   */
+  readonly logSink: string | null;
+  /**
+   * Lock PCR16 once the boot models are loaded, so every later attestation document carries it (documents
+   * hold only locked PCRs); uploads and deletes are then refused with PRV_ERR_MODEL_SEALED.
+   */
+  readonly sealModels: boolean;
 }
 
 export interface NsmConfig {
@@ -51,7 +61,10 @@ export interface LimitsConfig {
 }
 
 export interface BatchConfig {
-  /** How long the first receipt of a batch waits for others before the NSM signs the batch. */
+  /**
+   * Linger before an idle batcher asks the NSM (0: at once). Batches form anyway from the receipts that
+   * arrive while a document is being made (group commit; see AttestationBatcher).
+   */
   readonly windowMs: number;
   readonly maxLeaves: number;
 }
@@ -70,7 +83,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   requestTimeoutMs: 30_000,
   maxFrameBytes: MAX_FRAME_BYTES,
 };
-export const DEFAULT_BATCH: BatchConfig = { windowMs: 5, maxLeaves: 256 };
+export const DEFAULT_BATCH: BatchConfig = { windowMs: 0, maxLeaves: 256 };
 export const DEFAULT_HEARTBEAT: HeartbeatConfig = { intervalMs: 5_000, timeoutMs: 15_000 };
 /** Longest path or label accepted in the config. */
 const MAX_CONFIG_STRING_CHARS = 1024;
@@ -114,13 +127,11 @@ function optionalStr(value: unknown, path: string): string | null {
 
 /** Validates a configuration object (parsed JSON with flags merged in). Every field is checked here. */
 export function parseEnclaveConfig(value: unknown): EnclaveConfig {
-  const root = object(value, 'config', ['listen', 'nsm', 'modelDir', 'limits', 'batch', 'heartbeat']);
-  const listen = str(root.listen, 'config.listen');
-  try {
-    parseTransportAddress(listen);
-  } catch (error) {
-    throw createError('PRV_ERR_CONFIG_INVALID', 'config.listen is not a transport address (vsock://CID:PORT, unix:///path, tcp://host:port)', { cause: error });
-  }
+  const root = object(value, 'config', ['listen', 'nsm', 'modelDir', 'limits', 'batch', 'heartbeat', 'logSink', 'sealModels']);
+  const listen = transportAddress(root.listen, 'config.listen');
+  const logSink = root.logSink === undefined || root.logSink === null ? null : transportAddress(root.logSink, 'config.logSink');
+  if (root.sealModels !== undefined && typeof root.sealModels !== 'boolean') throw invalid('config.sealModels must be a boolean');
+  const sealModels = root.sealModels === true;
   const nsmJson = object(root.nsm, 'config.nsm', ['backend', 'allowMock', 'mockStateDir', 'mockImage']);
   if (nsmJson.backend !== 'device' && nsmJson.backend !== 'mock') throw invalid('config.nsm.backend must be "device" or "mock"');
   if (nsmJson.allowMock !== undefined && typeof nsmJson.allowMock !== 'boolean') throw invalid('config.nsm.allowMock must be a boolean');
@@ -163,7 +174,19 @@ export function parseEnclaveConfig(value: unknown): EnclaveConfig {
     timeoutMs: int(heartbeatJson.timeoutMs, 'config.heartbeat.timeoutMs', 1, MAX_HEARTBEAT_MS, DEFAULT_HEARTBEAT.timeoutMs),
   };
   if (heartbeat.timeoutMs < heartbeat.intervalMs) throw invalid('config.heartbeat.timeoutMs must be at least intervalMs');
-  return { listen, nsm, modelDir: optionalStr(root.modelDir, 'config.modelDir'), limits, batch, heartbeat };
+  const modelDir = optionalStr(root.modelDir, 'config.modelDir');
+  if (sealModels && modelDir === null) throw invalid('config.sealModels needs config.modelDir (sealing an empty model set pins nothing)');
+  return { listen, nsm, modelDir, limits, batch, heartbeat, logSink, sealModels };
+}
+
+function transportAddress(value: unknown, path: string): string {
+  const text = str(value, path);
+  try {
+    parseTransportAddress(text);
+  } catch (error) {
+    throw createError('PRV_ERR_CONFIG_INVALID', `${path} is not a transport address (vsock://CID:PORT, unix:///path, tcp://host:port)`, { cause: error });
+  }
+  return text;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { inclusionPath, leafHash, merkleRoot } from '@provenant/protocol';
+import { leafHash, merkleTreeWithPaths } from '@provenant/protocol';
 
 export interface BatchInclusion {
   readonly document: Uint8Array;
@@ -8,6 +8,10 @@ export interface BatchInclusion {
 }
 
 export interface AttestationBatcherOptions {
+  /**
+   * Linger: how long an idle batcher waits for company before asking the NSM. 0 (the default) asks at
+   * once, so a lone request pays no batching delay.
+   */
   readonly windowMs: number;
   readonly maxLeaves: number;
   /** Asks the NSM for one document whose user_data is the batch's Merkle root. */
@@ -23,15 +27,20 @@ interface Waiting {
 }
 
 /**
- * Batched receipts (docs/receipts.md): claims that finish within `windowMs` of the batch's first one share
- * one NSM attestation whose user_data is the RFC 9162 Merkle root over leafHash(claims bytes); each
- * receipt carries its inclusion path. A batch is signed early when it reaches `maxLeaves`. The NSM is the
- * slow part (a few ms per document on hardware), so this turns N documents into one.
+ * Batched receipts (docs/receipts.md): claims share one NSM attestation whose user_data is the RFC 9162
+ * Merkle root over leafHash(claims bytes); each receipt carries its inclusion path.
+ *
+ * Group commit, as databases batch log flushes: at most one document is being made at a time; claims that
+ * arrive meanwhile wait and all go into the next one (up to maxLeaves). Under light load a request waits
+ * for nothing but its own document; under heavy load the batch grows with the NSM's latency, so documents
+ * per second stay bounded by the NSM while receipts per second scale. A fixed window would instead add
+ * its whole length to every request at low load.
  */
 export class AttestationBatcher {
   readonly #options: AttestationBatcherOptions;
   #pending: Waiting[] = [];
   #timer: unknown;
+  #inFlight = false;
   #batches = 0;
 
   constructor(options: AttestationBatcherOptions) {
@@ -46,32 +55,37 @@ export class AttestationBatcher {
   add(claimsBytes: Uint8Array): Promise<BatchInclusion> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ leaf: leafHash(claimsBytes), resolve, reject });
-      if (this.#pending.length >= this.#options.maxLeaves) this.flush();
-      else if (this.#pending.length === 1) {
+      if (this.#inFlight) return;
+      if (this.#pending.length >= this.#options.maxLeaves || this.#options.windowMs === 0) this.flush();
+      else if (this.#timer === undefined) {
         const set = this.#options.setTimeout ?? ((callback: () => void, ms: number) => setTimeout(callback, ms));
         this.#timer = set(() => this.flush(), this.#options.windowMs);
       }
     });
   }
 
-  /** Signs whatever is waiting now. */
+  /** Asks for a document covering what is waiting now, unless one is already being made. */
   flush(): void {
-    const clear = this.#options.clearTimeout ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
-    clear(this.#timer);
-    this.#timer = undefined;
-    const batch = this.#pending;
-    this.#pending = [];
-    if (batch.length === 0) return;
+    if (this.#timer !== undefined) {
+      const clear = this.#options.clearTimeout ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
+      clear(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#inFlight || this.#pending.length === 0) return;
+    const batch = this.#pending.splice(0, this.#options.maxLeaves);
+    this.#inFlight = true;
     this.#batches++;
-    const leaves = batch.map((entry) => entry.leaf);
-    const root = merkleRoot(leaves);
-    this.#options.attest(root).then(
-      (document) => {
-        batch.forEach((entry, index) => entry.resolve({ document, index, size: leaves.length, path: inclusionPath(leaves, index) }));
-      },
-      (error: unknown) => {
-        for (const entry of batch) entry.reject(error);
-      },
-    );
+    const tree = merkleTreeWithPaths(batch.map((entry) => entry.leaf));
+    this.#options
+      .attest(tree.root)
+      .then(
+        (document) => batch.forEach((entry, index) => entry.resolve({ document, index, size: batch.length, path: tree.paths[index] as Uint8Array[] })),
+        (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+      )
+      .finally(() => {
+        this.#inFlight = false;
+        // Whatever queued up while the NSM worked goes out now, together.
+        this.flush();
+      });
   }
 }

@@ -35,6 +35,26 @@ export function inclusionPath(leaves: readonly Uint8Array[], index: number): Uin
 }
 
 /**
+ * The root and every leaf's inclusion path in one pass, O(n log n) hashes: what a batch needs. Calling
+ * inclusionPath for each leaf would recompute subtree roots over and over (O(n^2) hashes).
+ */
+export function merkleTreeWithPaths(leaves: readonly Uint8Array[]): { root: Uint8Array; paths: Uint8Array[][] } {
+  if (leaves.length === 0 || leaves.length > MAX_BATCH_LEAVES) throw createError('PRV_ERR_OUT_OF_RANGE', `tree of ${leaves.length} leaves`);
+  return subtree(leaves);
+}
+
+function subtree(leaves: readonly Uint8Array[]): { root: Uint8Array; paths: Uint8Array[][] } {
+  if (leaves.length === 1) return { root: leaves[0] as Uint8Array, paths: [[]] };
+  const k = largestPowerOfTwoBelow(leaves.length);
+  const left = subtree(leaves.slice(0, k));
+  const right = subtree(leaves.slice(k));
+  // RFC 9162 §2.1.3.1: a left leaf's path continues with the right subtree's root, and vice versa.
+  for (const path of left.paths) path.push(right.root);
+  for (const path of right.paths) path.push(left.root);
+  return { root: nodeHash(left.root, right.root), paths: [...left.paths, ...right.paths] };
+}
+
+/**
  * Recomputes the root from a leaf hash and its path (RFC 9162 §2.1.3.2). Returns undefined when the path
  * length does not fit the tree size: the caller reports that as a failed check.
  */
