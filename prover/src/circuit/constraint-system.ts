@@ -58,7 +58,8 @@ export class ConstraintSystem {
 
   /** The node whose constraints are being emitted: named in overflow errors and per-op stats. */
   get currentNode(): string {
-    return this.#current?.node ?? '(circuit)';
+    const cur = this.#current;
+    return cur === undefined ? '"(circuit)"' : `${JSON.stringify(cur.node)} (${cur.op})`;
   }
 
   newSignal(kind: SignalKind, value: bigint): number {
