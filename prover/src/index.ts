@@ -46,3 +46,4 @@ export { exportSolidityVerifier } from './groth16/solidity-verifier.js';
 export { readPtauHeader, requiredPtauPower, MAX_PTAU_POWER, type PtauHeader } from './groth16/powers-of-tau.js';
 export type { ZkProgress, ZkProgressCallback } from './groth16/snarkjs-logger.js';
 export { DEFAULT_ZK_CACHE_DIR } from './setup-cache/setup-cache.js';
+export { createProofBundle, type BundleSources } from './groth16/proof-bundle-writer.js';

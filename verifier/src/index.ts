@@ -24,3 +24,5 @@ export {
   MAX_ZK_PUBLIC_SIGNALS,
   MAX_ZK_VERIFICATION_KEY_BYTES,
 } from './zk/zk-limits.js';
+export { verifyProofBundle, type ProofBundleReport, type VerifyProofBundleOptions } from './zk/verify-proof-bundle.js';
+export { parseProofBundle, PROOF_BUNDLE_FORMAT, type BundleOutput, type ProofBundle } from './zk/proof-bundle.js';

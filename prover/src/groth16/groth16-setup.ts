@@ -23,6 +23,8 @@ export interface Groth16SetupOptions {
   readonly ptau: PtauSource;
   /** Default .provenant/zk-cache (relative to the working directory). */
   readonly cacheDir?: string;
+  /** Where prepared ptau files are cached, if not under cacheDir: they depend only on the power, not the circuit. */
+  readonly ptauCacheDir?: string;
   /** Phase-2 contributions made here, each with fresh OS entropy; default 1 (or what an interrupted run planned). */
   readonly contributions?: number;
   /** Public randomness for the final beacon (hex, 1-255 bytes); default fresh random bytes, recorded in setup.json. */
@@ -70,7 +72,8 @@ export async function setupGroth16(circuit: SetupCircuit, options: Groth16SetupO
   const reused: string[] = [];
   return withBn128(async () => {
     const needed = requiredPtauPower(circuit.stats.constraints, circuit.nPublic);
-    const ptau = await obtainPtau(cache, options.ptau, needed, progress, reused);
+    const ptauCache = options.ptauCacheDir === undefined ? cache : new SetupCache(options.ptauCacheDir);
+    const ptau = await obtainPtau(ptauCache, options.ptau, needed, progress, reused);
     const plan = await resolvePlan(cache, area, circuit.digest, ptau, options);
 
     const stage = async (name: string, make: () => Promise<Uint8Array>): Promise<Uint8Array> => {
