@@ -9,6 +9,7 @@ commands:
   verify receipt FILE       verify an inference receipt (provenant verify receipt --help)
   enclave [options]         run the enclave daemon (provenant enclave --help)
   proxy [options]           run the parent proxy, the HTTP API (provenant proxy --help)
+  logs --listen ADDRESS     receive the enclaves' log lines on the parent (provenant logs --help)
   dev [--port PORT]         run the local stack (enclave on the mock NSM + proxy) with the bundled models
   eif describe|measure|build-from-rootfs   read an enclave image, compute PCRs (provenant eif --help)
 `;
@@ -32,6 +33,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
 const SINGLE_COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   enclave: async () => (await import('@provenant/enclave')).runEnclaveCommand,
   proxy: async () => (await import('@provenant/proxy')).runProxyCommand,
+  logs: async () => (await import('@provenant/proxy')).runLogsCommand,
   dev: async () => (await import('./commands/dev.js')).devCommand,
   eif: async () => (await import('@provenant/eif-build')).runEifCommand,
 };

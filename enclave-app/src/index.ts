@@ -14,6 +14,15 @@ export {
 export { CONFIG_FLAGS_USAGE, MAX_CONFIG_FILE_BYTES, loadEnclaveConfig } from './config/config-flags.js';
 export { DEFAULT_MOCK_IMAGE, startEnclaveDaemon, type RunningDaemon } from './daemon/enclave-daemon.js';
 export { createLineLogger, createStderrLogger, SILENT_LOGGER, type EnclaveLogger, type LogFields, type LogLevel } from './logging/enclave-logger.js';
+export {
+  DEFAULT_LOG_SINK_BUFFERED_LINES,
+  MAX_LOG_SINK_BUFFERED_LINES,
+  MAX_LOG_SINK_LINE_BYTES,
+  LogSink,
+  type LogSinkOptions,
+  type LogSinkStats,
+  type LogSinkTimers,
+} from './logging/log-sink.js';
 export { SessionKey, SESSION_PUBLIC_KEY_BYTES } from './keys/session-key.js';
 export { MODEL_PCR_INDEX, ModelRegistry, type LoadedModel, type ModelRegistryOptions } from './models/model-registry.js';
 export { ModelUpload } from './models/model-upload.js';

@@ -60,6 +60,6 @@ describe('enclave config', () => {
     assert.deepEqual(encodeEffectiveConfig(a), encodeEffectiveConfig(b));
     const decoded = decodeCbor(encodeEffectiveConfig(a), { maxBytes: 4096, maxDepth: 4, maxItems: 100, allowedTags: new Set() });
     assert.ok(decoded instanceof Map);
-    assert.deepEqual([...decoded.keys()], ['nsm', 'batch', 'limits', 'listen', 'modelDir', 'heartbeat']);
+    assert.deepEqual([...decoded.keys()], ['nsm', 'batch', 'limits', 'listen', 'logSink', 'modelDir', 'heartbeat', 'sealModels']);
   });
 });

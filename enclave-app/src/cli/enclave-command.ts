@@ -3,6 +3,7 @@ import { isProvenantError, toPublicError } from '@provenant/protocol';
 import { CONFIG_FLAGS_USAGE, loadEnclaveConfig } from '../config/config-flags.js';
 import { startEnclaveDaemon } from '../daemon/enclave-daemon.js';
 import { createLineLogger } from '../logging/enclave-logger.js';
+import { LogSink } from '../logging/log-sink.js';
 
 export interface EnclaveCommandIo {
   readonly stdout: NodeJS.WritableStream;
@@ -26,7 +27,11 @@ export async function runEnclaveCommand(argv: readonly string[], io: EnclaveComm
     io.stdout.write(USAGE);
     return 0;
   }
-  const logger = createLineLogger((line) => io.stderr.write(line));
+  let sink: LogSink | undefined;
+  const logger = createLineLogger((line) => {
+    io.stderr.write(line);
+    sink?.write(line);
+  });
   let config;
   try {
     config = await loadEnclaveConfig(argv);
@@ -35,12 +40,19 @@ export async function runEnclaveCommand(argv: readonly string[], io: EnclaveComm
     logger.log('error', 'config.invalid', { code, message });
     return 2;
   }
+  // The log channel starts before anything that can fail (STYLE rule 12), but in the background: a
+  // slow or absent parent never delays boot (lines wait in the sink's bounded ring).
+  if (config.logSink !== null) {
+    sink = new LogSink({ address: config.logSink });
+    sink.start();
+  }
   let daemon;
   try {
     daemon = await startEnclaveDaemon(config, logger);
   } catch (error) {
     const code = isProvenantError(error) ? error.code : 'PRV_ERR_INTERNAL';
     logger.log('error', 'boot.failed', { code, message: isProvenantError(error) ? error.message.slice(0, 300) : 'unexpected error' });
+    await sink?.stop();
     return 1;
   }
   io.stdout.write(`ready ${formatTransportAddress(daemon.address)}\n`);
@@ -60,5 +72,9 @@ export async function runEnclaveCommand(argv: readonly string[], io: EnclaveComm
     process.on('SIGTERM', onSignal);
   });
   await daemon.stop();
+  if (sink !== undefined) {
+    logger.log('info', 'log.sink_stats', { sentLines: sink.stats.sentLines, droppedLines: sink.stats.droppedLines });
+    await sink.stop();
+  }
   return 0;
 }

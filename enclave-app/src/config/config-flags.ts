@@ -11,6 +11,8 @@ type FlagTarget = readonly [section: 'root' | 'nsm' | 'limits' | 'batch' | 'hear
 const FLAGS: Readonly<Record<string, FlagTarget>> = {
   '--listen': ['root', 'listen', 'string'],
   '--model-dir': ['root', 'modelDir', 'string'],
+  '--log-sink': ['root', 'logSink', 'string'],
+  '--seal-models': ['root', 'sealModels', 'true'],
   '--nsm': ['nsm', 'backend', 'string'],
   '--allow-mock-nsm': ['nsm', 'allowMock', 'true'],
   '--mock-state-dir': ['nsm', 'mockStateDir', 'string'],
@@ -29,13 +31,15 @@ const FLAGS: Readonly<Record<string, FlagTarget>> = {
 };
 
 export const CONFIG_FLAGS_USAGE = `options:
-  --config FILE              JSON config (keys: listen, nsm, modelDir, limits, batch, heartbeat)
+  --config FILE              JSON config (keys: listen, nsm, modelDir, limits, batch, heartbeat, logSink, sealModels)
   --listen ADDRESS           vsock://ANY:5000 | unix:///path | tcp://127.0.0.1:PORT
   --nsm device|mock          NSM backend (mock also needs --allow-mock-nsm and --mock-state-dir)
   --allow-mock-nsm           explicitly accept the mock NSM (its documents prove nothing)
   --mock-state-dir DIR       where the mock's certificate authority persists its root
   --mock-image LABEL         stands in for the enclave image measurement (mock only)
   --model-dir DIR            load every *.onnx in DIR at boot
+  --seal-models              lock PCR16 after the boot models load; refuse uploads and deletes afterwards
+  --log-sink ADDRESS         also stream log lines to the parent (e.g. vsock://3:5001); drops when it is slow
   --max-model-bytes N  --max-models N  --max-queue N  --concurrency N  --max-in-flight N
   --request-timeout-ms N  --max-frame-bytes N  --batch-window-ms N  --batch-max-leaves N
   --heartbeat-interval-ms N  --heartbeat-timeout-ms N

@@ -3,7 +3,7 @@ import { formatTransportAddress, type TransportAddress } from '@provenant/transp
 import { encodeEffectiveConfig, type EnclaveConfig } from '../config/enclave-config.js';
 import { SessionKey } from '../keys/session-key.js';
 import type { EnclaveLogger } from '../logging/enclave-logger.js';
-import { ModelRegistry } from '../models/model-registry.js';
+import { MODEL_PCR_INDEX, ModelRegistry } from '../models/model-registry.js';
 import { MockNsmAuthority } from '../nsm/mock/mock-nsm-authority.js';
 import { NsmClient } from '../nsm/nsm-client.js';
 import { selectNsmTransport } from '../nsm/select-nsm.js';
@@ -28,7 +28,8 @@ export interface RunningDaemon {
 /**
  * Boots the daemon from a validated config (read once, by the caller). Order (STYLE rule 12): the
  * listener first, answering status with ready=false so a failed boot can be observed; then the NSM,
- * the session key, the boot document, the boot models, receipts and the queue; then ready.
+ * the boot models (sealed when config.sealModels), the session key, the boot document, receipts and the
+ * queue; then ready.
  */
 export async function startEnclaveDaemon(config: EnclaveConfig, logger: EnclaveLogger): Promise<RunningDaemon> {
   const service = new EnclaveService();
@@ -67,18 +68,28 @@ export async function startEnclaveDaemon(config: EnclaveConfig, logger: EnclaveL
     const nsm = new NsmClient(transport);
     stack.push(() => nsm.close());
 
-    const sessionKey = SessionKey.generate();
-    const configBytes = encodeEffectiveConfig(config);
-    const configDigest = Uint8Array.from(createHash('sha256').update(configBytes).digest());
-    const bootDocument = await nsm.attestation({ userData: configDigest, nonce: null, publicKey: sessionKey.publicKey });
-    logger.log('info', 'boot.attested', { documentBytes: bootDocument.length });
-
     const registry = new ModelRegistry({ nsm, maxModels: config.limits.maxModels, maxModelBytes: config.limits.maxModelBytes, logger });
     stack.push(() => registry.close());
     if (config.modelDir !== null) {
       const loaded = await registry.loadDirectory(config.modelDir);
       logger.log('info', 'boot.models', { models: loaded.length });
     }
+    if (config.sealModels) {
+      // Attestation documents carry only locked PCRs (nsm-api attestation CDDL: "Map of all locked PCRs at
+      // the moment the attestation document was generated"), so PCR16 becomes visible, and pinnable, only
+      // once locked; from then on the model set cannot change (PRV_ERR_MODEL_SEALED).
+      registry.seal();
+      await nsm.lockPcr(MODEL_PCR_INDEX);
+      logger.log('info', 'boot.models_sealed', { pcr: MODEL_PCR_INDEX, models: registry.size });
+    }
+
+    // After the models, so that with sealModels the boot document (which session receipts rest on) already
+    // carries the locked PCR16.
+    const sessionKey = SessionKey.generate();
+    const configBytes = encodeEffectiveConfig(config);
+    const configDigest = Uint8Array.from(createHash('sha256').update(configBytes).digest());
+    const bootDocument = await nsm.attestation({ userData: configDigest, nonce: null, publicKey: sessionKey.publicKey });
+    logger.log('info', 'boot.attested', { documentBytes: bootDocument.length });
     const receipts = new ReceiptIssuer({ nsm, sessionKey, batchWindowMs: config.batch.windowMs, batchMaxLeaves: config.batch.maxLeaves });
     stack.push(() => receipts.flush());
     const queue = new WorkQueue({ concurrency: config.limits.concurrency, maxQueue: config.limits.maxQueue });

@@ -39,10 +39,29 @@ export class ModelRegistry {
   readonly #reserved = new Set<string>();
   readonly #options: ModelRegistryOptions;
   readonly #now: () => number;
+  #sealed = false;
 
   constructor(options: ModelRegistryOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** True once seal() ran: the model set is fixed for the life of the enclave. */
+  get sealed(): boolean {
+    return this.#sealed;
+  }
+
+  /**
+   * Fixes the model set (config sealModels): the caller has locked PCR16, so a later load could not be
+   * measured and a delete would leave PCR16 naming a model that is gone. Refuses while a load is running.
+   */
+  seal(): void {
+    if (this.#reserved.size > 0) throw createError('PRV_ERR_INTERNAL', 'seal() while a model load is in progress');
+    this.#sealed = true;
+  }
+
+  #assertNotSealed(operation: 'upload' | 'delete'): void {
+    if (this.#sealed) throw createError('PRV_ERR_MODEL_SEALED', `${operation} refused: models are sealed (PCR16 is locked)`);
   }
 
   get size(): number {
@@ -64,6 +83,7 @@ export class ModelRegistry {
    * is taken or a registry that would exceed maxModels.
    */
   reserve(name: string): void {
+    this.#assertNotSealed('upload');
     assertModelName(name, 'model name');
     if (this.#models.has(name) || this.#reserved.has(name)) throw createError('PRV_ERR_MODEL_EXISTS', name);
     if (this.#models.size + this.#reserved.size >= this.#options.maxModels) {
@@ -121,6 +141,7 @@ export class ModelRegistry {
 
   /** Removes a model; requests already running on its session finish first (release waits for nothing else). */
   async delete(name: string): Promise<void> {
+    this.#assertNotSealed('delete');
     const model = this.get(name);
     this.#models.delete(name);
     this.#options.logger.log('info', 'model.deleted', { model: name, models: this.#models.size });

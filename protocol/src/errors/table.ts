@@ -14,6 +14,7 @@ import { ENCLAVE_ERRORS } from './enclave-errors.js';
 import { KSERVE_ERRORS } from './kserve-errors.js';
 import { PROXY_ERRORS } from './proxy-errors.js';
 import { ZK_ERRORS } from './zk-errors.js';
+import { MODEL_SEAL_ERRORS } from './model-seal-errors.js';
 import type { ErrorSpec } from './error-spec.js';
 
 /**
@@ -38,6 +39,7 @@ export const ERRORS = {
   ...KSERVE_ERRORS,
   ...PROXY_ERRORS,
   ...ZK_ERRORS,
+  ...MODEL_SEAL_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
