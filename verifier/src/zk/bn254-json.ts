@@ -77,9 +77,10 @@ export function parseG2(value: unknown, path: Path, options: PointOptions): G2Po
   }
   if (z.c0 !== 1n || z.c1 !== 0n) throw createError(options.code, `${path} is not affine (z must be [1, 0])`);
   const point = bn254.G2.Point.fromAffine({ x: Fp2.create(x), y: Fp2.create(y) });
-  assertValid(point, path, options.pointCode, 'G2');
   // The twist has a large cofactor: a point on the curve may still lie outside the r-torsion subgroup,
-  // where the pairing is not the bilinear map Groth16's soundness argument assumes.
+  // where the pairing is not the bilinear map Groth16's soundness argument assumes. assertValidity checks
+  // both the equation and the subgroup; the explicit check guards against a library change.
+  assertValid(point, path, options.pointCode, 'G2');
   if (!point.isTorsionFree()) throw createError(options.pointCode, `${path} is not in the G2 subgroup`);
   return point;
 }
@@ -95,8 +96,9 @@ function parseFp2(value: unknown, path: Path, code: ErrorCode): { c0: bigint; c1
 function assertValid(point: G1Point | G2Point, path: Path, code: ErrorCode, group: string): void {
   try {
     point.assertValidity();
-  } catch {
-    throw createError(code, `${path} is not a point on the ${group} curve`);
+  } catch (error) {
+    // noble says which: "not on curve" (equation) or "not in prime-order subgroup" (G2's cofactor).
+    throw createError(code, `${path} is not a ${group} group element (${error instanceof Error ? error.message : 'invalid'})`);
   }
 }
 
