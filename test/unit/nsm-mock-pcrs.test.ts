@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeNsmResponse, encodeNsmRequest, isProvenantError, type NsmResponse } from '@provenant/protocol';
 import { MockNsmAuthority, MockNsmTransport, deriveBootPcrs, type MockNsmOptions } from '@provenant/enclave';
-import { REPO_ROOT } from '../support/paths.js';
+import { vectorPath } from '../support/paths.js';
 
 /** Real AWS documents shared by the project (see its manifest.json for their origin). */
-const NITRO_FIXTURES = path.join(REPO_ROOT, '..', 'shared', 'fixtures', 'nitro');
+const NITRO_FIXTURES = vectorPath('nitro');
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const unhex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'hex'));
