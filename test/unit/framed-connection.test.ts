@@ -6,6 +6,7 @@ import { FrameDecoder, MAX_FRAME_BYTES, WIRE_VERSION, decodeFrameBody, encodeFra
 import { FramedConnection, connect, listen, type ApplicationFrame } from '@provenant/transport';
 import { HeldWriteDuplex, memoryDuplexPair } from '../support/memory-duplex.js';
 import { ManualTimers } from '../support/manual-timers.js';
+import { SOCKET_TEST_TIMEOUT_MS, socketTeardown } from '../support/socket-teardown.js';
 
 /** The raw side of a pair: records every frame the connection under test wrote. */
 function rawPeer(stream: Duplex): { frames: Frame[]; next: (kind?: Frame['k']) => Promise<Frame>; write: (message: unknown) => void } {
@@ -248,17 +249,19 @@ describe('FramedConnection', () => {
     await enclave.closed;
   });
 
-  it('works over a real TCP connection from @provenant/transport', async () => {
+  it('works over a real TCP connection from @provenant/transport', { timeout: SOCKET_TEST_TIMEOUT_MS }, async (t) => {
+    const teardown = socketTeardown(t);
     let server: FramedConnection | undefined;
-    const accepted = new Promise<FramedConnection>((resolve) => {
-      void listen('tcp://127.0.0.1:0', (socket) => {
-        server = new FramedConnection(socket, { role: 'enclave' });
-        resolve(server);
-      }).then((l) => (listener = l));
-    });
-    let listener: Awaited<ReturnType<typeof listen>> | undefined;
-    while (listener === undefined) await new Promise((resolve) => setImmediate(resolve));
-    const socket = await connect(listener.address, { timeoutMs: 5000 });
+    let onAccepted!: (connection: FramedConnection) => void;
+    const accepted = new Promise<FramedConnection>((resolve) => (onAccepted = resolve));
+    // FramedConnection listens for 'error' on the socket it is given; teardown destroys it if the test fails.
+    const listener = teardown.listener(
+      await listen('tcp://127.0.0.1:0', (socket) => {
+        server = new FramedConnection(teardown.stream(socket), { role: 'enclave' });
+        onAccepted(server);
+      }),
+    );
+    const socket = teardown.stream(await connect(listener.address, { timeoutMs: 5000 }));
     const client = new FramedConnection(socket, { role: 'parent' });
     const enclave = await accepted;
     await client.ready;

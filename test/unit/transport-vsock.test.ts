@@ -11,11 +11,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { isProvenantError, type ErrorCode } from '@provenant/protocol';
 import { connect, getLocalVsockCid, listen, VMADDR_CID_ANY, VMADDR_CID_HOST } from '@provenant/transport';
+import { SOCKET_TEST_TIMEOUT_MS, socketTeardown } from '../support/socket-teardown.js';
 
 const HAS_VSOCK = existsSync('/dev/vsock');
 const SKIP = HAS_VSOCK ? false : 'no /dev/vsock on this machine';
 /** vsock(7): VMADDR_CID_LOCAL; without the loopback transport a connect there never completes. */
 const CID_LOCAL = 1;
+/** A stuck connect or close fails its test instead of hanging the run. */
+const BOUNDED = { timeout: SOCKET_TEST_TIMEOUT_MS };
 
 function openFds(): number {
   return readdirSync('/proc/self/fd').length;
@@ -29,13 +32,13 @@ function rejectsWith(code: ErrorCode) {
 }
 
 describe('vsock on the addon', { skip: SKIP }, () => {
-  test('reads this machine CID from /dev/vsock, and it is neither ANY nor the host', () => {
+  test('reads this machine CID from /dev/vsock, and it is neither ANY nor the host', BOUNDED, () => {
     const cid = getLocalVsockCid();
     assert.ok(Number.isInteger(cid) && cid > VMADDR_CID_HOST && cid < VMADDR_CID_ANY, `local CID ${cid}`);
   });
 
-  test('listens on CID ANY with a kernel-chosen port and reports that port', async () => {
-    const listener = await listen('vsock://ANY:0', () => undefined);
+  test('listens on CID ANY with a kernel-chosen port and reports that port', BOUNDED, async (t) => {
+    const listener = socketTeardown(t).listener(await listen('vsock://ANY:0', () => undefined));
     assert.equal(listener.address.kind, 'vsock');
     if (listener.address.kind !== 'vsock') return;
     assert.equal(listener.address.cid, VMADDR_CID_ANY);
@@ -44,29 +47,31 @@ describe('vsock on the addon', { skip: SKIP }, () => {
     await listener.close();
   });
 
-  test('a second listener on the same port is PRV_ERR_TRANSPORT_ADDRESS_IN_USE until the first closes', async () => {
-    const first = await listen('vsock://ANY:0', () => undefined);
+  test('a second listener on the same port is PRV_ERR_TRANSPORT_ADDRESS_IN_USE until the first closes', BOUNDED, async (t) => {
+    const teardown = socketTeardown(t);
+    const first = teardown.listener(await listen('vsock://ANY:0', () => undefined));
     await assert.rejects(listen(first.address, () => undefined), rejectsWith('PRV_ERR_TRANSPORT_ADDRESS_IN_USE'));
     await first.close();
     // The port is free again only if close() really closed the descriptor.
-    const again = await listen(first.address, () => undefined);
+    const again = teardown.listener(await listen(first.address, () => undefined));
     assert.deepEqual(again.address, first.address);
     await again.close();
   });
 
-  test('listens on an explicit port and the local CID, and closes without leaking a descriptor', async () => {
+  test('listens on an explicit port and the local CID, and closes without leaking a descriptor', BOUNDED, async (t) => {
+    const teardown = socketTeardown(t);
     const fdsBefore = openFds();
-    const probe = await listen('vsock://ANY:0', () => undefined);
+    const probe = teardown.listener(await listen('vsock://ANY:0', () => undefined));
     const port = probe.address.kind === 'vsock' ? probe.address.port : 0;
     await probe.close();
-    const listener = await listen(`vsock://${getLocalVsockCid()}:${port}`, () => undefined);
+    const listener = teardown.listener(await listen(`vsock://${getLocalVsockCid()}:${port}`, () => undefined));
     assert.deepEqual(listener.address, { kind: 'vsock', cid: getLocalVsockCid(), port });
     await listener.close();
     await listener.close(); // idempotent
     assert.equal(openFds(), fdsBefore);
   });
 
-  test('connect to a CID that never answers times out with PRV_ERR_TRANSPORT_CONNECT_TIMEOUT', async (t) => {
+  test('connect to a CID that never answers times out with PRV_ERR_TRANSPORT_CONNECT_TIMEOUT', BOUNDED, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const fdsBefore = openFds();
     const pending = connect(`vsock://${CID_LOCAL}:5000`, { timeoutMs: 30_000 });
@@ -81,7 +86,7 @@ describe('vsock on the addon', { skip: SKIP }, () => {
     assert.equal(openFds(), fdsBefore, 'the timed-out socket is closed');
   });
 
-  test('an AbortSignal cancels an in-flight vsock connect with PRV_ERR_TRANSPORT_ABORTED', async () => {
+  test('an AbortSignal cancels an in-flight vsock connect with PRV_ERR_TRANSPORT_ABORTED', BOUNDED, async () => {
     const fdsBefore = openFds();
     const controller = new AbortController();
     const pending = connect(`vsock://${CID_LOCAL}:5000`, { timeoutMs: 60_000, signal: controller.signal });
@@ -92,7 +97,7 @@ describe('vsock on the addon', { skip: SKIP }, () => {
 });
 
 describe('vsock addresses that make no sense are refused before any socket exists', () => {
-  test('connect to CID ANY or port 0 is PRV_ERR_TRANSPORT_BAD_ADDRESS', async () => {
+  test('connect to CID ANY or port 0 is PRV_ERR_TRANSPORT_BAD_ADDRESS', BOUNDED, async () => {
     await assert.rejects(connect('vsock://ANY:5000', { timeoutMs: 100 }), rejectsWith('PRV_ERR_TRANSPORT_BAD_ADDRESS'));
     await assert.rejects(connect('vsock://16:0', { timeoutMs: 100 }), rejectsWith('PRV_ERR_TRANSPORT_BAD_ADDRESS'));
   });

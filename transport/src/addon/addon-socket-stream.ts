@@ -68,7 +68,14 @@ export class AddonSocketStream extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const pending = this.#pending;
     this.#close();
+    // The write in flight (its bytes are not all in the kernel) fails, as libuv cancels a net.Socket's
+    // write requests with ECANCELED on close. Writable fails the writes buffered behind it and the
+    // end() callbacks only from inside that callback, so dropping it would leave every one of them,
+    // and anything awaiting them, pending forever. On a destroyed stream this emits no 'error'.
+    // nextTick: the callback runs user code, which must not re-enter destroy().
+    if (pending !== null) process.nextTick(pending.callback, error ?? ioError('write', -ERRNO.ECANCELED));
     callback(error);
   }
 
@@ -76,8 +83,6 @@ export class AddonSocketStream extends Duplex {
     if (this.#closed) return;
     this.#closed = true;
     this.#wantRead = false;
-    // A pending write callback is dropped on purpose: Writable errors buffered writes itself, and
-    // calling it now would record a second error on an already destroyed stream.
     this.#pending = null;
     this.#handle.close();
   }
