@@ -6,5 +6,5 @@ export { backoffDelayMs, type BackoffOptions } from './enclave/backoff.js';
 export { buildProxyApp, type ProxyAppOptions } from './http/proxy-app.js';
 export { ProxyMetrics } from './metrics/proxy-metrics.js';
 export { runLogsCommand, LOGS_USAGE, type LogsCommandIo, type LogsCommandOptions } from './logs/logs-command.js';
-export { startLogReceiver, DEFAULT_MAX_LOG_CONNECTIONS, type LogReceiver, type LogReceiverOptions } from './logs/log-receiver.js';
+export { startLogReceiver, logSourceLabel, DEFAULT_MAX_LOG_CONNECTIONS, type LogReceiver, type LogReceiverOptions } from './logs/log-receiver.js';
 export { LogLineSplitter, MAX_ENCLAVE_LOG_LINE_BYTES, sanitizeLogText, type LogLineSplitterStats } from './logs/untrusted-log-lines.js';

@@ -3,10 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { runEnclaveCommand } from '@provenant/enclave';
-import { LogLineSplitter, runLogsCommand, sanitizeLogText, startLogReceiver } from '@provenant/proxy';
+import { LogLineSplitter, logSourceLabel, runLogsCommand, sanitizeLogText, startLogReceiver } from '@provenant/proxy';
+import { connect, listen } from '@provenant/transport';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -76,6 +77,28 @@ describe('provenant logs and the daemon --log-sink over unix sockets', () => {
     assert.match(stderr.text(), /^provenant logs: enclave #1 connected\n\[enclave #1\] \{"event":"a"\}\n\[enclave #1\] \?\]0;pwned\?\{"event":"b"\}\n/);
     abort.abort();
     assert.equal(await exit, 0);
+  });
+
+  it('labels a source from the transport: vsock peer CID, tcp host:port, else the connection number', async () => {
+    const vsockLike = Object.assign(new PassThrough(), { peerAddress: () => ({ cid: 16, port: 1234 }) });
+    assert.equal(logSourceLabel(vsockLike, 1), 'enclave cid 16');
+    const tcpLike = Object.assign(new PassThrough(), { remoteAddress: '127.0.0.1', remotePort: 40000 });
+    assert.equal(logSourceLabel(tcpLike, 2), 'enclave 127.0.0.1:40000');
+    assert.equal(logSourceLabel(new PassThrough(), 3), 'enclave #3');
+    // The addon socket (vsock's only backend) reports its peer; unix stands in, as vsock has no loopback here.
+    const socketPath = path.join(dir, 'addon.sock');
+    let accepted: (socket: Duplex) => void = () => undefined;
+    const serverSide = new Promise<Duplex>((resolve) => (accepted = resolve));
+    const listener = await listen(`unix://${socketPath}`, (socket) => accepted(socket), { backend: 'addon' });
+    const client = await connect(`unix://${socketPath}`, { timeoutMs: 2000, backend: 'addon' });
+    const server = await serverSide;
+    const peer = (server as unknown as { peerAddress(): unknown }).peerAddress();
+    assert.equal(typeof peer, 'object');
+    assert.equal(logSourceLabel(server, 4), 'enclave #4', 'a unix peer has no CID');
+    server.destroy();
+    assert.equal((server as unknown as { peerAddress(): unknown }).peerAddress(), undefined);
+    client.destroy();
+    await listener.close();
   });
 
   it('provenant logs exits 2 on a missing or bad --listen', async () => {

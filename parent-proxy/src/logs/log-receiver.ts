@@ -28,9 +28,9 @@ export interface LogReceiver {
  * (the enclave's, as `nitro-cli describe-enclaves` lists it), for tcp host:port; a unix peer has no
  * address, so a connection number stands in.
  */
-function sourceLabel(socket: Duplex, sequence: number): string {
-  const peer = (socket as { peerAddress?: () => { cid?: number } | number }).peerAddress?.();
-  if (typeof peer === 'object' && typeof peer.cid === 'number') return `enclave cid ${peer.cid}`;
+export function logSourceLabel(socket: Duplex, sequence: number): string {
+  const peer = (socket as { peerAddress?: () => { cid?: number } | undefined }).peerAddress?.();
+  if (typeof peer?.cid === 'number') return `enclave cid ${peer.cid}`;
   const tcp = socket as { remoteAddress?: string; remotePort?: number };
   if (typeof tcp.remoteAddress === 'string' && typeof tcp.remotePort === 'number') return `enclave ${tcp.remoteAddress}:${tcp.remotePort}`;
   return `enclave #${sequence}`;
@@ -49,7 +49,7 @@ export async function startLogReceiver(options: LogReceiverOptions): Promise<Log
     options.listen,
     (socket) => {
       sequence += 1;
-      const source = sourceLabel(socket, sequence);
+      const source = logSourceLabel(socket, sequence);
       const splitter = new LogLineSplitter(maxLineBytes);
       sockets.add(socket);
       options.onEvent?.('connected', source);

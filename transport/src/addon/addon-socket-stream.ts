@@ -6,7 +6,7 @@ import {
   READ_COPY_THRESHOLD_BYTES,
   STREAM_HIGH_WATER_MARK_BYTES,
 } from '../transport-limits.js';
-import { loadAddon, type NativeSocketHandle, type RelayedHandle } from './addon-binding.js';
+import { loadAddon, type NativeAddress, type NativeSocketHandle, type RelayedHandle } from './addon-binding.js';
 
 interface PendingWrite {
   readonly chunks: Uint8Array[];
@@ -58,6 +58,16 @@ export class AddonSocketStream extends Duplex {
   override _writev(entries: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
     this.#pending = { chunks: entries.map((entry) => entry.chunk), next: 0, callback };
     this.#flush();
+  }
+
+  /**
+   * The connected peer, `{cid, port}` on vsock (`{path}` on unix), or undefined once closed or when
+   * getpeername fails. The parent's log receiver labels enclaves by CID with it.
+   */
+  peerAddress(): NativeAddress | undefined {
+    if (this.#closed) return undefined;
+    const address = this.#handle.peerAddress();
+    return typeof address === 'number' ? undefined : address;
   }
 
   override _final(callback: (error?: Error | null) => void): void {
