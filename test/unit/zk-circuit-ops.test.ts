@@ -94,6 +94,7 @@ test('an unsupported operator, attribute or layout is a compile error naming the
     ['g2', model([node('Gemm', ['x', 'w'], ['y'], [attr.int('mystery', 1)], { name: 'g2' })], [1, 3], [1, 3], [w])],
     ['cv', model([node('Conv', ['x', 'cw'], ['y'], [attr.ints('dilations', [2, 2])], { name: 'cv' })], [1, 1, 6, 6], [1, 1, 2, 2], [float32Tensor('cw', [1, 1, 3, 3], rand(prng, 9))])],
     ['mm', model([node('MatMul', ['x', 'x'], ['y'], [], { name: 'mm' })], [3, 3], [3, 3], [])],
+    ['huge', model([node('Gemm', ['x', 'hw'], ['y'], [], { name: 'huge' })], [1, 1], [1, 1], [float32Tensor('hw', [1, 1], [1e30])])],
   ];
   for (const [name, bytes] of cases) {
     assert.throws(() => compileOnnx(bytes, CFG), (e: Error & { code?: string }) => e.code === 'PRV_ERR_ZK_UNSUPPORTED' && e.message.includes(`"${name}"`), name);

@@ -3,7 +3,7 @@ import { toSigned } from '../field/bn254-field.js';
 import type { ConstraintSystem } from '../circuit/constraint-system.js';
 import type { Lc } from '../circuit/linear-combination.js';
 import type { OnnxNode } from '@provenant/onnx';
-import type { QuantizationConfig } from './quantization-config.js';
+import { quantize, type QuantizationConfig } from './quantization-config.js';
 
 /**
  * One tensor element inside the circuit: its linear combination, a static bound on |integer value|
@@ -54,6 +54,13 @@ export function unsupported(ctx: { label: string }, detail: string): never {
 export function assertBound(ctx: { label: string }, bound: bigint): bigint {
   if (bound >= MAX_STATIC_BOUND) unsupported(ctx, 'values could exceed 2^200: weights or scales too large for the field');
   return bound;
+}
+
+/** A weight, bias or constant quantized at scale 2^s; one too large (or NaN) is a compile error naming the node. */
+export function quantizeConstant(ctx: { label: string }, x: number, s: number): bigint {
+  const scaled = x * 2 ** s;
+  if (!Number.isFinite(scaled) || Math.abs(scaled) >= 2 ** 53) unsupported(ctx, `constant ${x} does not fit at scale 2^${s}`);
+  return quantize(x, s);
 }
 
 export function elementCount(shape: readonly number[]): number {

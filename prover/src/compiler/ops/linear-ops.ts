@@ -3,6 +3,7 @@ import {
   absBig,
   assertBound,
   itemMagnitude,
+  quantizeConstant,
   unsupported,
   type CircuitTensor,
   type ConstTensor,
@@ -11,7 +12,6 @@ import {
   type OpContext,
 } from '../circuit-tensor.js';
 import { attrFloat, attrInt, attrInts, attrString, assertKnownAttributes } from '../graph-attributes.js';
-import { quantize } from '../quantization-config.js';
 import { toScale } from './rescale-ops.js';
 
 /**
@@ -46,7 +46,7 @@ function dot(ctx: OpContext, terms: readonly Term[], biasReal: number | undefine
   }
   err += 2 ** -(s + 1) * absX; // each weight is off by at most half a unit at scale s
   if (biasReal !== undefined) {
-    const b = quantize(biasReal, outScale);
+    const b = quantizeConstant(ctx, biasReal, outScale);
     lcAccumulate(lc, lcConst(b));
     bound += absBig(b);
     err += 2 ** -(outScale + 1);
@@ -105,7 +105,7 @@ export function gemm(ctx: OpContext, inputs: readonly (GraphValue | undefined)[]
   const s = ctx.config.scaleBits;
   const wq: bigint[] = new Array<bigint>(k * n);
   for (let i = 0; i < k; i++) {
-    for (let j = 0; j < n; j++) wq[i * n + j] = quantize(alpha * b.data[transB ? j * k + i : i * n + j]!, s);
+    for (let j = 0; j < n; j++) wq[i * n + j] = quantizeConstant(ctx, alpha * b.data[transB ? j * k + i : i * n + j]!, s);
   }
   const items: Item[] = [];
   for (let r = 0; r < m; r++) {
@@ -127,7 +127,7 @@ export function matMul(ctx: OpContext, inputs: readonly (GraphValue | undefined)
   if (a.shape[a.shape.length - 1] !== k) unsupported(ctx, 'inner dimensions do not match');
   const rows = a.items.length / k;
   const s = ctx.config.scaleBits;
-  const wq = Array.from(b.data, (w) => quantize(w, s));
+  const wq = Array.from(b.data, (w) => quantizeConstant(ctx, w, s));
   const items: Item[] = [];
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < n; j++) {
@@ -164,7 +164,7 @@ export function conv(ctx: OpContext, inputs: readonly (GraphValue | undefined)[]
   const ow = Math.floor((wd + pl! + pr! - kw) / sw) + 1;
   if (oh < 1 || ow < 1) unsupported(ctx, 'kernel larger than the padded input');
   const s = ctx.config.scaleBits;
-  const wq = Array.from(w.data, (v) => quantize(v, s));
+  const wq = Array.from(w.data, (v) => quantizeConstant(ctx, v, s));
   const items: Item[] = [];
   for (let n = 0; n < nb; n++) {
     for (let o = 0; o < cout; o++) {

@@ -1,8 +1,7 @@
 import { lcAccumulate, lcScale, type Lc } from '../../circuit/linear-combination.js';
 import { argmax, max2 } from '../../circuit/gadgets/compare.js';
-import { bitLength, unsupported, type CircuitTensor, type GraphValue, type Item, type OpContext } from '../circuit-tensor.js';
+import { bitLength, quantizeConstant, unsupported, type CircuitTensor, type GraphValue, type Item, type OpContext } from '../circuit-tensor.js';
 import { attrInt, attrInts, attrString, assertKnownAttributes } from '../graph-attributes.js';
-import { quantize } from '../quantization-config.js';
 
 interface Window {
   readonly n: number;
@@ -55,7 +54,7 @@ export function averagePool(ctx: OpContext, inputs: readonly (GraphValue | undef
   const log = Math.log2(size);
   const s = ctx.config.scaleBits;
   const exact = Number.isInteger(log);
-  const mult = exact ? 1n : quantize(1 / size, s);
+  const mult = exact ? 1n : quantizeConstant(ctx, 1 / size, s);
   const items = forEachWindow(win, (members) => {
     const lc: Lc = new Map();
     let bound = 0n;

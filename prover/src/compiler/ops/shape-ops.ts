@@ -3,6 +3,7 @@ import {
   absBig,
   assertBound,
   elementCount,
+  quantizeConstant,
   unsupported,
   type CircuitTensor,
   type GraphValue,
@@ -10,7 +11,6 @@ import {
   type OpContext,
 } from '../circuit-tensor.js';
 import { attrInt, assertKnownAttributes } from '../graph-attributes.js';
-import { quantize } from '../quantization-config.js';
 import { broadcastConst } from './linear-ops.js';
 
 /** Flatten, Reshape and Identity only relabel elements: no constraints. */
@@ -75,7 +75,7 @@ export function add(ctx: OpContext, inputs: readonly (GraphValue | undefined)[])
   const t = (a.kind === 'circuit' ? a : b) as CircuitTensor;
   const c = broadcastConst(ctx, (a.kind === 'const' ? a : b) as Extract<GraphValue, { kind: 'const' }>, t.shape);
   const items = t.items.map((x, i): Item => {
-    const q = quantize(c[i]!, t.scale);
+    const q = quantizeConstant(ctx, c[i]!, t.scale);
     return { lc: lcAccumulate(new Map(x.lc), lcConst(q)), bound: assertBound(ctx, x.bound + absBig(q)), err: x.err + 2 ** -(t.scale + 1) };
   });
   return { ...t, items };
