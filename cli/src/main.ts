@@ -7,6 +7,8 @@ const USAGE = `usage: provenant <command> [options]
 commands:
   verify attestation FILE   verify a Nitro attestation document
   verify receipt FILE       verify an inference receipt (provenant verify receipt --help)
+  verify proof FILE --vk VK verify a zero-knowledge proof bundle (provenant verify proof --help)
+  zk setup|prove|export-solidity MODEL.onnx   Groth16 setup, proofs and Solidity verifier (provenant zk --help)
   enclave [options]         run the enclave daemon (provenant enclave --help)
   proxy [options]           run the parent proxy, the HTTP API (provenant proxy --help)
   logs --listen ADDRESS     receive the enclaves' log lines on the parent (provenant logs --help)
@@ -27,6 +29,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   'verify attestation': async () => (await import('./commands/verify-attestation.js')).verifyAttestationCommand,
   'verify receipt': async () => (await import('./commands/verify-receipt.js')).verifyReceiptCommand,
+  'verify proof': async () => (await import('./commands/verify-proof.js')).verifyProofCommand,
 };
 
 /** Single-word commands ("provenant enclave --listen ..."): every argument after the word is theirs. */
@@ -36,6 +39,7 @@ const SINGLE_COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   logs: async () => (await import('@provenant/proxy')).runLogsCommand,
   dev: async () => (await import('./commands/dev.js')).devCommand,
   eif: async () => (await import('@provenant/eif-build')).runEifCommand,
+  zk: async () => (await import('@provenant/prover/cli')).runZkCommand,
 };
 
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {

@@ -1,0 +1,1 @@
+export { runZkCommand, type ZkCliIo } from './zk-command.js';
