@@ -10,7 +10,8 @@ import { dtypeFromOrt, encodeKserveInferResponse, parseKserveInferRequest, TENSO
  */
 const [modelPath] = process.argv.slice(2);
 if (modelPath === undefined) throw new Error('usage: baseline-server MODEL.onnx');
-const session = await ort.InferenceSession.create(await readFile(modelPath));
+// The same session options as the enclave's default (limits.ortThreads = 1), so the comparison is fair.
+const session = await ort.InferenceSession.create(await readFile(modelPath), { intraOpNumThreads: 1, interOpNumThreads: 1 });
 
 const server = http.createServer((request, response) => {
   const chunks: Buffer[] = [];

@@ -59,9 +59,7 @@ for (const link of ['unix', 'tcp'] as const) {
   describe(`the local stack over ${link}: enclave process on the mock NSM behind the proxy process`, () => {
     let fixture: StackFixture;
     before(async () => {
-      // The mock NSM answers within the same tick, so group commit alone never finds company here (a real
-      // NSM takes milliseconds); a 5 ms linger makes batching observable. Unit tests cover group commit.
-      fixture = await startStackFixture(link, { enclaveArgs: ['--batch-window-ms', '5'] });
+      fixture = await startStackFixture(link);
     });
     after(async () => {
       await fixture?.close();

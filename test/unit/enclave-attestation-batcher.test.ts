@@ -18,12 +18,16 @@ function scriptedNsm(): { calls: Call[]; attest: (root: Uint8Array) => Promise<U
 }
 
 const claims = (i: number): Uint8Array => Uint8Array.of(0xa0, i);
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Two event-loop turns: the batcher defers its flushes by one (setImmediate). */
+const settle = async (): Promise<void> => {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
 
-test('an idle batcher asks the NSM at once, so a lone receipt waits for nothing but its document', async () => {
+test('an idle batcher asks the NSM after one event-loop turn, so a lone receipt waits for nothing but its document', async () => {
   const nsm = scriptedNsm();
   const batcher = new AttestationBatcher({ windowMs: 0, maxLeaves: 8, attest: nsm.attest });
   const pending = batcher.add(claims(1));
+  await settle();
   assert.equal(nsm.calls.length, 1);
   nsm.calls[0]!.resolve(Uint8Array.of(7));
   const inclusion = await pending;
@@ -35,7 +39,9 @@ test('receipts that arrive while a document is being made share the next one (gr
   const nsm = scriptedNsm();
   const batcher = new AttestationBatcher({ windowMs: 0, maxLeaves: 8, attest: nsm.attest });
   const first = batcher.add(claims(0));
+  await settle();
   const queued = [1, 2, 3, 4, 5].map((i) => batcher.add(claims(i)));
+  await settle();
   assert.equal(nsm.calls.length, 1, 'no second document while the first is in flight');
   nsm.calls[0]!.resolve(Uint8Array.of(1));
   await first;
@@ -55,6 +61,7 @@ test('a batch never exceeds maxLeaves; the rest go in the following document', a
   const nsm = scriptedNsm();
   const batcher = new AttestationBatcher({ windowMs: 0, maxLeaves: 3, attest: nsm.attest });
   void batcher.add(claims(0));
+  await settle();
   const rest = [1, 2, 3, 4, 5].map((i) => batcher.add(claims(i)));
   nsm.calls[0]!.resolve(Uint8Array.of(0));
   await settle();
@@ -69,12 +76,23 @@ test('an NSM failure rejects exactly the receipts of that batch and the batcher 
   const nsm = scriptedNsm();
   const batcher = new AttestationBatcher({ windowMs: 0, maxLeaves: 8, attest: nsm.attest });
   const failing = batcher.add(claims(0));
+  await settle();
   const next = batcher.add(claims(1));
   nsm.calls[0]!.reject(new Error('nsm down'));
   await assert.rejects(failing, /nsm down/);
   await settle();
   nsm.calls[1]!.resolve(Uint8Array.of(9));
   assert.equal((await next).document[0], 9);
+});
+
+test('receipts received in the same event-loop turn share one document even when the batcher is idle', async () => {
+  const nsm = scriptedNsm();
+  const batcher = new AttestationBatcher({ windowMs: 0, maxLeaves: 8, attest: nsm.attest });
+  const together = [0, 1, 2].map((i) => batcher.add(claims(i)));
+  await settle();
+  assert.equal(nsm.calls.length, 1);
+  nsm.calls[0]!.resolve(Uint8Array.of(4));
+  assert.deepEqual((await Promise.all(together)).map((inclusion) => inclusion.size), [3, 3, 3]);
 });
 
 test('with a linger window an idle batcher waits for company before asking', async () => {

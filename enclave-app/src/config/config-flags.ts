@@ -21,6 +21,7 @@ const FLAGS: Readonly<Record<string, FlagTarget>> = {
   '--max-models': ['limits', 'maxModels', 'int'],
   '--max-queue': ['limits', 'maxQueue', 'int'],
   '--concurrency': ['limits', 'concurrency', 'int'],
+  '--ort-threads': ['limits', 'ortThreads', 'int'],
   '--max-in-flight': ['limits', 'maxInFlightPerConnection', 'int'],
   '--request-timeout-ms': ['limits', 'requestTimeoutMs', 'int'],
   '--max-frame-bytes': ['limits', 'maxFrameBytes', 'int'],
@@ -40,7 +41,7 @@ export const CONFIG_FLAGS_USAGE = `options:
   --model-dir DIR            load every *.onnx in DIR at boot
   --seal-models              lock PCR16 after the boot models load; refuse uploads and deletes afterwards
   --log-sink ADDRESS         also stream log lines to the parent (e.g. vsock://3:5001); drops when it is slow
-  --max-model-bytes N  --max-models N  --max-queue N  --concurrency N  --max-in-flight N
+  --max-model-bytes N  --max-models N  --max-queue N  --concurrency N  --ort-threads N  --max-in-flight N
   --request-timeout-ms N  --max-frame-bytes N  --batch-window-ms N  --batch-max-leaves N
   --heartbeat-interval-ms N  --heartbeat-timeout-ms N
 `;

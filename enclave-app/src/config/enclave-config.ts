@@ -54,6 +54,12 @@ export interface LimitsConfig {
   readonly maxQueue: number;
   /** Inferences running at once. */
   readonly concurrency: number;
+  /**
+   * onnxruntime intra-op threads per model session. Default 1: the enclave's few vCPUs also run the event
+   * loop, and onnxruntime's spinning pool threads would compete with it; small models gain nothing from
+   * more. Raise it for large models.
+   */
+  readonly ortThreads: number;
   readonly maxInFlightPerConnection: number;
   /** Deadline for requests that carry no timeout_ms of their own. */
   readonly requestTimeoutMs: number;
@@ -74,11 +80,15 @@ export interface HeartbeatConfig {
   readonly timeoutMs: number;
 }
 
+/** More intra-op threads than any enclave has vCPUs is a configuration mistake. */
+const MAX_ORT_THREADS = 64;
+
 export const DEFAULT_LIMITS: LimitsConfig = {
   maxModelBytes: 256 * 1024 * 1024,
   maxModels: 16,
   maxQueue: 256,
   concurrency: 2, // the dev machine has 2 cores; onnxruntime parallelises inside a run as well
+  ortThreads: 1,
   maxInFlightPerConnection: 512,
   requestTimeoutMs: 30_000,
   maxFrameBytes: MAX_FRAME_BYTES,
@@ -153,6 +163,7 @@ export function parseEnclaveConfig(value: unknown): EnclaveConfig {
     maxModels: int(limitsJson.maxModels, 'config.limits.maxModels', 1, MAX_MODELS_PER_ENCLAVE, DEFAULT_LIMITS.maxModels),
     maxQueue: int(limitsJson.maxQueue, 'config.limits.maxQueue', 0, MAX_QUEUE, DEFAULT_LIMITS.maxQueue),
     concurrency: int(limitsJson.concurrency, 'config.limits.concurrency', 1, MAX_CONCURRENCY, DEFAULT_LIMITS.concurrency),
+    ortThreads: int(limitsJson.ortThreads, 'config.limits.ortThreads', 1, MAX_ORT_THREADS, DEFAULT_LIMITS.ortThreads),
     maxInFlightPerConnection: int(
       limitsJson.maxInFlightPerConnection,
       'config.limits.maxInFlightPerConnection',

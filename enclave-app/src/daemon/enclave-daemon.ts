@@ -68,7 +68,13 @@ export async function startEnclaveDaemon(config: EnclaveConfig, logger: EnclaveL
     const nsm = new NsmClient(transport);
     stack.push(() => nsm.close());
 
-    const registry = new ModelRegistry({ nsm, maxModels: config.limits.maxModels, maxModelBytes: config.limits.maxModelBytes, logger });
+    const registry = new ModelRegistry({
+      nsm,
+      maxModels: config.limits.maxModels,
+      maxModelBytes: config.limits.maxModelBytes,
+      ortThreads: config.limits.ortThreads,
+      logger,
+    });
     stack.push(() => registry.close());
     if (config.modelDir !== null) {
       const loaded = await registry.loadDirectory(config.modelDir);

@@ -24,6 +24,8 @@ export interface ModelRegistryOptions {
   readonly nsm: NsmClient;
   readonly maxModels: number;
   readonly maxModelBytes: number;
+  /** onnxruntime intra-op threads per session (config limits.ortThreads). */
+  readonly ortThreads: number;
   readonly logger: EnclaveLogger;
   readonly now?: () => number;
 }
@@ -109,7 +111,7 @@ export class ModelRegistry {
       const digest = Uint8Array.from(createHash('sha256').update(bytes).digest());
       let session: ort.InferenceSession;
       try {
-        session = await ort.InferenceSession.create(bytes);
+        session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: this.#options.ortThreads, interOpNumThreads: 1 });
       } catch (error) {
         throw createError('PRV_ERR_MODEL_INVALID', error instanceof Error ? error.message.slice(0, 200) : undefined);
       }
