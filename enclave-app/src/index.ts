@@ -51,7 +51,6 @@ export {
   getNsmErrorCode,
   type AttestationFields,
   type NsmCallOptions,
-  type NsmDescription,
   type PcrDescription,
 } from './nsm/nsm-client.js';
 export { selectNsmTransport, NSM_BACKENDS, type NsmBackend, type SelectNsmOptions } from './nsm/select-nsm.js';

@@ -4,7 +4,7 @@ import {
   decodeNsmResponse,
   encodeNsmRequest,
   isProvenantError,
-  type NsmDigest,
+  type NsmDescription,
   type NsmErrorCode,
   type NsmRequest,
   type NsmResponse,
@@ -22,15 +22,6 @@ export interface PcrDescription {
   readonly data: Uint8Array;
 }
 
-export interface NsmDescription {
-  readonly versionMajor: number;
-  readonly versionMinor: number;
-  readonly versionPatch: number;
-  readonly moduleId: string;
-  readonly maxPcrs: number;
-  readonly lockedPcrs: readonly number[];
-  readonly digest: NsmDigest;
-}
 
 /** The three caller-chosen fields an attestation document signs; absent ones are encoded as null. */
 export interface AttestationFields {

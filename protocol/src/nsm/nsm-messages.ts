@@ -35,21 +35,23 @@ export const NSM_ERROR_CODES = [
 ] as const;
 export type NsmErrorCode = (typeof NSM_ERROR_CODES)[number];
 
+/** What DescribeNSM reports about the module. */
+export interface NsmDescription {
+  readonly versionMajor: number;
+  readonly versionMinor: number;
+  readonly versionPatch: number;
+  readonly moduleId: string;
+  readonly maxPcrs: number;
+  readonly lockedPcrs: readonly number[];
+  readonly digest: NsmDigest;
+}
+
 export type NsmResponse =
   | { readonly type: 'DescribePCR'; readonly lock: boolean; readonly data: Uint8Array }
   | { readonly type: 'ExtendPCR'; readonly data: Uint8Array }
   | { readonly type: 'LockPCR' }
   | { readonly type: 'LockPCRs' }
-  | {
-      readonly type: 'DescribeNSM';
-      readonly versionMajor: number;
-      readonly versionMinor: number;
-      readonly versionPatch: number;
-      readonly moduleId: string;
-      readonly maxPcrs: number;
-      readonly lockedPcrs: readonly number[];
-      readonly digest: NsmDigest;
-    }
+  | ({ readonly type: 'DescribeNSM' } & NsmDescription)
   | { readonly type: 'Attestation'; readonly document: Uint8Array }
   | { readonly type: 'GetRandom'; readonly random: Uint8Array }
   | { readonly type: 'Error'; readonly code: NsmErrorCode };
