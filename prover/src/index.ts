@@ -24,7 +24,9 @@ export { writeWtns } from './r1cs/wtns-writer.js';
 export {
   COMMITMENT_CHUNK,
   COMMITMENT_DOMAIN_TAG,
+  COMMITMENT_PACK_BITS,
   MAX_COMMITMENT_ELEMENTS,
+  packValues,
   poseidonCommitment,
 } from './commitment/poseidon-commitment.js';
 export { poseidonParams } from './commitment/poseidon-params.js';

@@ -49,6 +49,11 @@ test('MatMul with a constant right operand, Add of a constant bias and Add of tw
     [float32Tensor('w1', [4, 3], rand(prng, 12)), float32Tensor('b1', [3], rand(prng, 3)), float32Tensor('w2', [4, 3], rand(prng, 12))],
   );
   await checkCircuitAgainstReferences(bytes, CFG, samples(4, 6, 4), INPUT_BITS);
+  // Relu of full-width inputs plus a constant: the output's static bound reaches B bits, so it is
+  // range-checked before the commitment packs it as B-bit values.
+  const shifted = model([node('Relu', ['x'], ['r']), node('Add', ['r', 'c'], ['y'])], [1, 3], [1, 3], [float32Tensor('c', [3], [1, -2, 0.5])]);
+  const r = await checkCircuitAgainstReferences(shifted, { scaleBits: 8, bitWidth: 20 }, samples(9, 3, 3), 20);
+  assert.equal(r.circuit.stats.perOp.find((o) => o.node === '(output)' && o.op === 'RangeCheck')?.constraints, 3 * (20 + 1));
 });
 
 test('Conv with stride 2 and padding, Relu, MaxPool, Flatten, Gemm and ArgMax', async () => {

@@ -34,25 +34,36 @@ test('the Poseidon gadget computes the same hash as the reference and its constr
   }
 });
 
-test('poseidonCommitment follows the documented chain: head block, then 15 elements per Poseidon16', () => {
-  const values = Array.from({ length: 17 }, (_, i) => BigInt(i) - 8n);
+test('poseidonCommitment follows the documented scheme: W-bit packing, a head block, then Poseidon16 blocks', () => {
+  // W = 126 packs two values per field element: 40 values -> 20 elements -> two Poseidon16 blocks.
+  const W = 126;
+  const values = Array.from({ length: 40 }, (_, i) => (BigInt(i) - 20n) * 12345678901234567890n);
   const salt = 12345n;
-  let h = poseidonParams(3).hash([COMMITMENT_DOMAIN_TAG, 17n, salt]);
-  for (let i = 0; i < values.length; i += 15) {
-    const block = [h, ...Array.from({ length: 15 }, (_, j) => ((values[i + j] ?? 0n) + BN254_PRIME) % BN254_PRIME)];
-    h = poseidonParams(16).hash(block);
-  }
-  assert.equal(poseidonCommitment(values, salt), h);
+  const offset = 1n << 125n;
+  const packed: bigint[] = [];
+  for (let i = 0; i < values.length; i += 2) packed.push(values[i]! + offset + ((values[i + 1]! + offset) << 126n));
+  let h = poseidonParams(4).hash([COMMITMENT_DOMAIN_TAG, 40n, 126n, salt]);
+  for (let i = 0; i < packed.length; i += 15) h = poseidonParams(16).hash([h, ...Array.from({ length: 15 }, (_, j) => packed[i + j] ?? 0n)]);
+  assert.equal(poseidonCommitment(values, salt, W), h);
   assert.equal(COMMITMENT_DOMAIN_TAG, BigInt('0x' + Buffer.from('provenant.zk.commit.v1').toString('hex')));
+  // At W = 8, 31 values share one element (252 / 8): the last element holds only what is left.
+  const small = [-128n, 127n, 0n, 5n];
+  const e = small.reduce((acc, v, j) => acc + ((v + 128n) << BigInt(8 * j)), 0n);
+  assert.equal(poseidonCommitment(small, salt, 8), poseidonParams(16).hash([poseidonParams(4).hash([COMMITMENT_DOMAIN_TAG, 4n, 8n, salt]), e, ...new Array<bigint>(14).fill(0n)]));
 });
 
-test('commitments bind the length, every element and the salt', () => {
-  const base = poseidonCommitment([1n, 2n], 7n);
-  assert.notEqual(base, poseidonCommitment([1n, 2n, 0n], 7n), 'zero padding is not ambiguous');
-  assert.notEqual(base, poseidonCommitment([1n, 3n], 7n));
-  assert.notEqual(base, poseidonCommitment([1n, 2n], 8n));
-  assert.notEqual(poseidonCommitment([], 7n), poseidonCommitment([0n], 7n));
-  assert.throws(() => poseidonCommitment([1n], BN254_PRIME), (e: Error & { code?: string }) => e.code === 'PRV_ERR_ZK_INPUT_INVALID');
+test('commitments bind the length, the width, every element and the salt, and refuse values outside the width', () => {
+  const base = poseidonCommitment([1n, 2n], 7n, 16);
+  assert.notEqual(base, poseidonCommitment([1n, 2n, -32768n], 7n, 16), 'padding is not ambiguous');
+  assert.notEqual(base, poseidonCommitment([1n, 3n], 7n, 16));
+  assert.notEqual(base, poseidonCommitment([1n, 2n], 8n, 16));
+  assert.notEqual(base, poseidonCommitment([1n, 2n], 7n, 17));
+  assert.notEqual(poseidonCommitment([], 7n, 16), poseidonCommitment([-32768n], 7n, 16));
+  const invalid = (e: Error & { code?: string }) => e.code === 'PRV_ERR_ZK_INPUT_INVALID';
+  assert.throws(() => poseidonCommitment([1n], BN254_PRIME, 16), invalid);
+  assert.throws(() => poseidonCommitment([32768n], 1n, 16), invalid);
+  assert.throws(() => poseidonCommitment([-32769n], 1n, 16), invalid);
+  assert.throws(() => poseidonCommitment([1n], 1n, 0), invalid);
 });
 
 test('the circuit public signals are the off-circuit commitments of the quantized input and output', () => {
@@ -61,8 +72,8 @@ test('the circuit public signals are the off-circuit commitments of the quantize
   const input = Float32Array.from({ length: 20 }, (_, i) => i / 3 - 3);
   const w = c.witness(input, { salt: 99n, outputSalt: 100n });
   assert.equal(c.nPublic, 2 + 20);
-  assert.equal(w.publicSignals[0], poseidonCommitment(w.quantizedInput, 99n));
-  assert.equal(w.publicSignals[1], poseidonCommitment(w.quantizedOutput, 100n));
+  assert.equal(w.publicSignals[0], poseidonCommitment(w.quantizedInput, 99n, 16));
+  assert.equal(w.publicSignals[1], poseidonCommitment(w.quantizedOutput, 100n, 16));
   assert.deepEqual(w.publicSignals.slice(2), w.quantizedOutput.map((q) => (q + BN254_PRIME) % BN254_PRIME));
   // Random salts by default: two witnesses of the same input hide it differently.
   assert.notEqual(c.witness(input).inputCommitment, c.witness(input).inputCommitment);

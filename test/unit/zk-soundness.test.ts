@@ -96,6 +96,7 @@ function everySingleWireMutationFails(circuit: CompiledCircuit, values: readonly
 
 const irisBytes = new Uint8Array(readFileSync(path.join(REPO_ROOT, 'models', 'out', 'iris.onnx')));
 const iris = compileOnnx(irisBytes);
+const B = iris.config.bitWidth;
 const irisWitness = iris.witness(Float32Array.of(6.3, 3.3, 6.0, 2.5), { salt: 11n });
 
 test('iris: changing any single wire (input, salt, bit, product, commitment, public signal) breaks a constraint', () => {
@@ -125,10 +126,10 @@ test('tampered public signals and commitments to another output, input or salt a
   assert.notDeepEqual(other.quantizedOutput, w.quantizedOutput);
   const swaps: [string, number, bigint][] = [
     ['public input commitment + 1', 1, add(w.inputCommitment, 1n)],
-    ['output commitment of another output, same salt', 2, poseidonCommitment(other.quantizedOutput, 11n)],
-    ['output commitment with another salt', 2, poseidonCommitment(w.quantizedOutput, 12n)],
-    ['input commitment of another input', 1, poseidonCommitment(other.quantizedInput, 11n)],
-    ['input commitment with another salt', 1, poseidonCommitment(w.quantizedInput, 12n)],
+    ['output commitment of another output, same salt', 2, poseidonCommitment(other.quantizedOutput, 11n, B)],
+    ['output commitment with another salt', 2, poseidonCommitment(w.quantizedOutput, 12n, B)],
+    ['input commitment of another input', 1, poseidonCommitment(other.quantizedInput, 11n, B)],
+    ['input commitment with another salt', 1, poseidonCommitment(w.quantizedInput, 12n, B)],
   ];
   for (const [what, wire, value] of swaps) {
     const bad = [...w.values];

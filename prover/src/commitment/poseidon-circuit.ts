@@ -1,7 +1,7 @@
 import { fmod } from '../field/bn254-field.js';
 import type { ConstraintSystem } from '../circuit/constraint-system.js';
 import { ONE_SIGNAL, lcAccumulate, lcConst, lcSignal, type Lc } from '../circuit/linear-combination.js';
-import { COMMITMENT_CHUNK, COMMITMENT_DOMAIN_TAG } from './poseidon-commitment.js';
+import { COMMITMENT_CHUNK, COMMITMENT_DOMAIN_TAG, valuesPerElement } from './poseidon-commitment.js';
 import { poseidonParams, type PoseidonParams } from './poseidon-params.js';
 
 /**
@@ -111,12 +111,27 @@ export function poseidonGadget(cs: ConstraintSystem, inputs: readonly Lc[]): Lc 
   return state[0]!;
 }
 
-/** The commitment of docs/zk.md §Commitments over in-circuit values; matches poseidonCommitment. */
-export function commitmentGadget(cs: ConstraintSystem, values: readonly Lc[], salt: Lc): Lc {
-  let h = poseidonGadget(cs, [lcConst(COMMITMENT_DOMAIN_TAG), lcConst(BigInt(values.length)), salt]);
-  for (let i = 0; i < values.length; i += COMMITMENT_CHUNK) {
+/**
+ * The commitment of docs/zk.md §3 over in-circuit values, equal to poseidonCommitment. Every value
+ * must already be constrained to [-2^(W-1), 2^(W-1)): packing is then a free linear combination.
+ */
+export function commitmentGadget(cs: ConstraintSystem, values: readonly Lc[], salt: Lc, width: number): Lc {
+  const k = valuesPerElement(width);
+  const offset = 1n << BigInt(width - 1);
+  const packed: Lc[] = [];
+  for (let i = 0; i < values.length; i += k) {
+    const e: Lc = new Map();
+    for (let j = 0; j < k && i + j < values.length; j++) {
+      const weight = 1n << BigInt(width * j);
+      lcAccumulate(e, values[i + j]!, weight);
+      lcAccumulate(e, lcConst(offset * weight));
+    }
+    packed.push(e);
+  }
+  let h = poseidonGadget(cs, [lcConst(COMMITMENT_DOMAIN_TAG), lcConst(BigInt(values.length)), lcConst(BigInt(width)), salt]);
+  for (let i = 0; i < packed.length; i += COMMITMENT_CHUNK) {
     const block = [h];
-    for (let j = 0; j < COMMITMENT_CHUNK; j++) block.push(values[i + j] ?? new Map());
+    for (let j = 0; j < COMMITMENT_CHUNK; j++) block.push(packed[i + j] ?? new Map());
     h = poseidonGadget(cs, block);
   }
   return h;

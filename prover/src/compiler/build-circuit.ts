@@ -74,12 +74,12 @@ export function buildCircuit(
     items: inputSignals.map((sig, i) => {
       const lc = lcSignal(sig);
       rangeCheckSigned(cs, lc, inBits, `input element ${i}`);
-      return { lc, bound: 1n << BigInt(inBits - 1), err: 2 ** -(s + 1) };
+      return { lc, bound: 1n << BigInt(inBits - 1), err: 2 ** -(s + 1), rangeBits: inBits };
     }),
   };
   cs.endOp();
   cs.beginOp('(input)', 'Commitment');
-  const inputCommitment = commitmentGadget(cs, input.items.map((it) => it.lc), lcSignal(inSalt));
+  const inputCommitment = commitmentGadget(cs, input.items.map((it) => it.lc), lcSignal(inSalt), config.bitWidth);
   cs.endOp();
 
   const env = new Map<string, GraphValue>(plan.constants);
@@ -115,8 +115,18 @@ export function buildCircuit(
     output = toScale({ cs, config, node: { inputs: [], outputs: [], opType: 'Rescale', attributes: [] }, label: 'graph output' }, output, s);
     cs.endOp();
   }
+  // The commitment packs values as B-bit integers: check any element not already held to B bits.
+  const B = config.bitWidth;
+  const unchecked = output.items.filter((it) => !(it.rangeBits !== undefined && it.rangeBits <= B) && it.bound >= 1n << BigInt(B - 1));
+  if (unchecked.length > 0) {
+    cs.beginOp('(output)', 'RangeCheck');
+    output.items.forEach((it, i) => {
+      if (unchecked.includes(it)) rangeCheckSigned(cs, it.lc, B, `output element ${i}`);
+    });
+    cs.endOp();
+  }
   cs.beginOp('(output)', 'Commitment');
-  const outputCommitment = commitmentGadget(cs, output.items.map((it) => it.lc), lcSignal(outSalt));
+  const outputCommitment = commitmentGadget(cs, output.items.map((it) => it.lc), lcSignal(outSalt), B);
   cs.endOp();
 
   cs.beginOp('(public)', 'PublicSignals');

@@ -14,6 +14,8 @@ export interface Item {
   readonly lc: Lc;
   readonly bound: bigint;
   readonly err: number;
+  /** Set when constraints already hold the value in the signed range of this many bits. */
+  readonly rangeBits?: number;
 }
 
 /** A tensor in the circuit; element i stands for value(items[i]) / 2^scale. */

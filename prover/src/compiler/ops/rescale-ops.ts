@@ -24,6 +24,7 @@ export function toScale(ctx: OpContext, t: CircuitTensor, target: number): Circu
     lc: rescale(ctx.cs, it.lc, k, B, `element ${i} (floor by 2^${k})`).q,
     bound: quotientBound(it.bound, k, B),
     err: it.err + 2 ** -target, // floor loses less than one unit at the new scale
+    rangeBits: B,
   }));
   return { ...t, scale: target, items };
 }
@@ -38,6 +39,7 @@ export function relu(ctx: OpContext, t: CircuitTensor): CircuitTensor {
     lc: rescaleRelu(ctx.cs, it.lc, k, B, `element ${i} (relu${k > 0 ? `, floor by 2^${k}` : ''})`),
     bound: quotientBound(it.bound, k, B),
     err: it.err + (k > 0 ? 2 ** -scale : 0),
+    rangeBits: B,
   }));
   return { ...t, scale, items };
 }
