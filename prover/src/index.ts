@@ -17,6 +17,7 @@ export {
   type QuantizationConfig,
 } from './compiler/quantization-config.js';
 export { MAX_CIRCUIT_INPUT_ELEMENTS } from './compiler/circuit-plan.js';
+export { MAX_CIRCUIT_TENSOR_ELEMENTS, MAX_LINEAR_TERMS } from './compiler/circuit-tensor.js';
 export { SUPPORTED_OPS } from './compiler/build-circuit.js';
 export { checkWitness } from './r1cs/check-witness.js';
 export { MAX_R1CS_BYTES, readR1cs, type ParsedR1cs, type R1csTerm } from './r1cs/r1cs-reader.js';

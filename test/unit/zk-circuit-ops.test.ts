@@ -90,7 +90,7 @@ test('AveragePool over a power-of-two and a 3x3 window, Reshape and Identity', a
   assert.equal(r.circuit.stats.perOp.find((o) => o.node === 'avg2')!.constraints, 0, 'a power-of-two average only relabels the scale');
 });
 
-test('an unsupported operator, attribute or layout is a compile error naming the node', () => {
+test('an unsupported operator, attribute, layout, constant or oversized node is a compile error naming the node', () => {
   const prng = new Prng(8);
   const w = float32Tensor('w', [3, 3], rand(prng, 9));
   const cases: [string, Uint8Array][] = [
@@ -99,6 +99,7 @@ test('an unsupported operator, attribute or layout is a compile error naming the
     ['g2', model([node('Gemm', ['x', 'w'], ['y'], [attr.int('mystery', 1)], { name: 'g2' })], [1, 3], [1, 3], [w])],
     ['cv', model([node('Conv', ['x', 'cw'], ['y'], [attr.ints('dilations', [2, 2])], { name: 'cv' })], [1, 1, 6, 6], [1, 1, 2, 2], [float32Tensor('cw', [1, 1, 3, 3], rand(prng, 9))])],
     ['mm', model([node('MatMul', ['x', 'x'], ['y'], [], { name: 'mm' })], [3, 3], [3, 3], [])],
+    ['wide', model([node('Conv', ['x', 'ww'], ['y'], [], { name: 'wide' })], [1, 1, 64, 64], [1, 2048, 64, 64], [float32Tensor('ww', [2048, 1, 1, 1], new Float32Array(2048).fill(0.5))])],
     ['huge', model([node('Gemm', ['x', 'hw'], ['y'], [], { name: 'huge' })], [1, 1], [1, 1], [float32Tensor('hw', [1, 1], [1e30])])],
   ];
   for (const [name, bytes] of cases) {

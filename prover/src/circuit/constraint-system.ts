@@ -35,9 +35,13 @@ export class ConstraintSystem {
   readonly #ops: OpStats[] = [];
   #current: { node: string; op: string; constraints: number; wires: number } | undefined;
 
-  constructor(options: { keepConstraints: boolean; checkRanges: boolean }) {
+  readonly #maxConstraints: number;
+
+  /** maxConstraints stops a runaway build early (PRV_ERR_ZK_UNSUPPORTED) instead of exhausting memory. */
+  constructor(options: { keepConstraints: boolean; checkRanges: boolean; maxConstraints?: number }) {
     this.keepConstraints = options.keepConstraints;
     this.checkRanges = options.checkRanges;
+    this.#maxConstraints = options.maxConstraints ?? Number.POSITIVE_INFINITY;
   }
 
   get signalCount(): number {
@@ -76,7 +80,9 @@ export class ConstraintSystem {
 
   /** Adds the constraint a * b = c. */
   enforce(a: Lc, b: Lc, c: Lc): void {
-    this.#constraintCount++;
+    if (++this.#constraintCount > this.#maxConstraints) {
+      throw createError('PRV_ERR_ZK_UNSUPPORTED', `more than ${this.#maxConstraints} constraints (at node ${this.currentNode})`);
+    }
     if (this.keepConstraints) this.#constraints.push({ a, b, c });
   }
 

@@ -49,6 +49,17 @@ export interface OpContext {
  */
 export const MAX_STATIC_BOUND = 1n << 200n;
 
+/** Largest tensor a node may produce: a hostile 1×1 Conv with many channels must not exhaust memory. */
+export const MAX_CIRCUIT_TENSOR_ELEMENTS = 1 << 22;
+/** Largest number of weight × input terms one linear node may fold into linear combinations. */
+export const MAX_LINEAR_TERMS = 1 << 26;
+
+/** Refuses a node whose output or folded work exceeds the limits above, before any allocation. */
+export function assertWork(ctx: { label: string }, outputElements: number, termsPerOutput: number): void {
+  if (!(outputElements <= MAX_CIRCUIT_TENSOR_ELEMENTS)) unsupported(ctx, `output of ${outputElements} elements exceeds MAX_CIRCUIT_TENSOR_ELEMENTS`);
+  if (!(outputElements * termsPerOutput <= MAX_LINEAR_TERMS)) unsupported(ctx, `${outputElements * termsPerOutput} weight terms exceed MAX_LINEAR_TERMS`);
+}
+
 export function unsupported(ctx: { label: string }, detail: string): never {
   throw createError('PRV_ERR_ZK_UNSUPPORTED', `${ctx.label}: ${detail}`);
 }

@@ -82,14 +82,11 @@ class Compiled implements CompiledCircuit {
     this.#plan = plan;
     this.config = config;
     this.inputShape = plan.inputShape;
-    const cs = new ConstraintSystem({ keepConstraints: true, checkRanges: false });
+    const cs = new ConstraintSystem({ keepConstraints: true, checkRanges: false, maxConstraints: MAX_CIRCUIT_CONSTRAINTS });
     const zeros = new Array<bigint>(elementCount(plan.inputShape)).fill(0n);
     const built = buildCircuit(cs, plan, config, zeros, 0n, 0n);
     if (config.publicOutput === true && built.output.items.length > MAX_CLEAR_OUTPUTS) {
       throw createError('PRV_ERR_ZK_CONFIG_INVALID', `publicOutput needs at most MAX_CLEAR_OUTPUTS (${MAX_CLEAR_OUTPUTS}) output elements`);
-    }
-    if (cs.constraintCount > MAX_CIRCUIT_CONSTRAINTS) {
-      throw createError('PRV_ERR_ZK_UNSUPPORTED', `${cs.constraintCount} constraints, more than MAX_CIRCUIT_CONSTRAINTS`);
     }
     this.outputShape = built.output.shape;
     this.outputScale = built.output.scale;

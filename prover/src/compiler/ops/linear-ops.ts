@@ -2,6 +2,7 @@ import { lcAccumulate, lcConst, type Lc } from '../../circuit/linear-combination
 import {
   absBig,
   assertBound,
+  assertWork,
   itemMagnitude,
   quantizeConstant,
   unsupported,
@@ -102,6 +103,7 @@ export function gemm(ctx: OpContext, inputs: readonly (GraphValue | undefined)[]
   const n = transB ? b.shape[0]! : b.shape[1]!;
   if ((transB ? b.shape[1] : b.shape[0]) !== k) unsupported(ctx, 'A and B shapes do not match');
   const c = inputs[2] === undefined ? undefined : broadcastConst(ctx, asConst(ctx, inputs[2], 'C'), [m, n]);
+  assertWork(ctx, m * n, k);
   const s = ctx.config.scaleBits;
   const wq: bigint[] = new Array<bigint>(k * n);
   for (let i = 0; i < k; i++) {
@@ -126,6 +128,7 @@ export function matMul(ctx: OpContext, inputs: readonly (GraphValue | undefined)
   const [k, n] = b.shape as [number, number];
   if (a.shape[a.shape.length - 1] !== k) unsupported(ctx, 'inner dimensions do not match');
   const rows = a.items.length / k;
+  assertWork(ctx, rows * n, k);
   const s = ctx.config.scaleBits;
   const wq = Array.from(b.data, (w) => quantizeConstant(ctx, w, s));
   const items: Item[] = [];
@@ -163,6 +166,7 @@ export function conv(ctx: OpContext, inputs: readonly (GraphValue | undefined)[]
   const oh = Math.floor((h + pt! + pb! - kh) / sh) + 1;
   const ow = Math.floor((wd + pl! + pr! - kw) / sw) + 1;
   if (oh < 1 || ow < 1) unsupported(ctx, 'kernel larger than the padded input');
+  assertWork(ctx, nb * cout * oh * ow, cin * kh * kw);
   const s = ctx.config.scaleBits;
   const wq = Array.from(w.data, (v) => quantizeConstant(ctx, v, s));
   const items: Item[] = [];

@@ -1,6 +1,6 @@
 import { lcAccumulate, lcScale, type Lc } from '../../circuit/linear-combination.js';
 import { argmax, max2 } from '../../circuit/gadgets/compare.js';
-import { bitLength, quantizeConstant, unsupported, type CircuitTensor, type GraphValue, type Item, type OpContext } from '../circuit-tensor.js';
+import { assertWork, bitLength, quantizeConstant, unsupported, type CircuitTensor, type GraphValue, type Item, type OpContext } from '../circuit-tensor.js';
 import { attrInt, attrInts, attrString, assertKnownAttributes } from '../graph-attributes.js';
 
 interface Window {
@@ -26,6 +26,7 @@ function poolWindows(ctx: OpContext, x: CircuitTensor, extra: readonly string[])
   if (!(kh >= 1 && kw >= 1 && sh >= 1 && sw >= 1) || kh > h || kw > w) unsupported(ctx, 'bad kernel or strides');
   const oh = Math.floor((h - kh) / sh) + 1;
   const ow = Math.floor((w - kw) / sw) + 1;
+  assertWork(ctx, n * c * oh * ow, kh * kw);
   return {
     n, c, oh, ow,
     members: (y, xo, b, ch) => {
