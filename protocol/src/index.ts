@@ -10,3 +10,4 @@ export * from './tensor/index.js';
 export * from './receipt/index.js';
 export * from './wire/index.js';
 export * from './kserve/index.js';
+export * from './plan/index.js';

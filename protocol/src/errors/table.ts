@@ -15,6 +15,7 @@ import { KSERVE_ERRORS } from './kserve-errors.js';
 import { PROXY_ERRORS } from './proxy-errors.js';
 import { ZK_ERRORS } from './zk-errors.js';
 import { MODEL_SEAL_ERRORS } from './model-seal-errors.js';
+import { PLAN_ERRORS } from './plan-errors.js';
 import type { ErrorSpec } from './error-spec.js';
 
 /**
@@ -40,6 +41,7 @@ export const ERRORS = {
   ...PROXY_ERRORS,
   ...ZK_ERRORS,
   ...MODEL_SEAL_ERRORS,
+  ...PLAN_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
