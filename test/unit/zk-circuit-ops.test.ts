@@ -128,3 +128,15 @@ test('the quantization config rejects unknown keys and inconsistent widths', () 
     assert.throws(() => compileOnnx(bytes, bad as unknown as QuantizationConfig), (e: Error & { code?: string }) => e.code === 'PRV_ERR_ZK_CONFIG_INVALID', JSON.stringify(bad));
   }
 });
+
+test('a witness input of the wrong length, a non-finite element or a salt outside the field is PRV_ERR_ZK_INPUT_INVALID', () => {
+  const c = compileOnnx(model([node('Relu', ['x'], ['y'])], [1, 2], [1, 2], []), CFG);
+  const invalid = (e: Error & { code?: string }) => e.code === 'PRV_ERR_ZK_INPUT_INVALID';
+  assert.throws(() => c.witness(Float32Array.of(1)), invalid);
+  assert.throws(() => c.witness(Float32Array.of(1, Number.NaN)), invalid);
+  assert.throws(() => c.witness(Float32Array.of(1, Number.POSITIVE_INFINITY)), invalid);
+  assert.throws(() => c.witness([1, 2] as unknown as Float32Array), invalid);
+  assert.throws(() => c.witness(Float32Array.of(1, 2), { salt: -1n }), invalid);
+  assert.throws(() => c.witness(Float32Array.of(1, 2), { salt: 1n, outputSalt: 1n << 254n }), invalid);
+  assert.deepEqual(Array.from(c.witness(Float32Array.of(-1.5, 1.5), { salt: 1n }).output), [0, 1.5]);
+});
