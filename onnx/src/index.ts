@@ -39,3 +39,4 @@ export {
   MAX_ONNX_TENSOR_RANK,
   type OnnxDecodeLimits,
 } from './onnx-limits.js';
+export { PROPAGATED_OPS, cutCandidates, inferTensorTypes, partitionModel, type Segment } from './partition/index.js';
