@@ -17,6 +17,8 @@ export interface Groth16ProveResult {
   readonly publicSignals: readonly string[];
   /** Peak resident set of the proving process, in KiB (process.resourceUsage().maxRSS). */
   readonly maxRssKiB: number;
+  /** Time of snarkjs' groth16.prove alone, in ms, without process start-up and curve build. */
+  readonly snarkjsProveMs: number;
 }
 
 export interface Groth16ProveOptions {
@@ -72,7 +74,12 @@ export function proveGroth16(zkey: Uint8Array, wtns: Uint8Array, options: Groth1
     }
     child.once('message', (message: { ok: boolean; reason?: string } & Partial<Groth16ProveResult>) => {
       if (message.ok && message.proof !== undefined && message.publicSignals !== undefined) {
-        const result = { proof: message.proof, publicSignals: message.publicSignals, maxRssKiB: message.maxRssKiB ?? 0 };
+        const result = {
+          proof: message.proof,
+          publicSignals: message.publicSignals,
+          maxRssKiB: message.maxRssKiB ?? 0,
+          snarkjsProveMs: message.snarkjsProveMs ?? 0,
+        };
         finish(() => resolve(result));
       } else {
         finish(() => reject(createError('PRV_ERR_ZK_PROVE_FAILED', message.reason ?? 'no proof')));

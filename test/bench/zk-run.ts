@@ -1,0 +1,225 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import {
+  compileOnnx,
+  proveGroth16,
+  setupGroth16,
+  verifyGroth16WithSnarkjs,
+  type QuantizationConfig,
+} from '@provenant/prover';
+import { verifyGroth16 } from '@provenant/verifier';
+import { REPO_ROOT } from '../support/paths.js';
+
+/**
+ * `npm run bench:zk`: for each model, in one run on this machine: circuit size, Groth16 setup (dev ptau;
+ * the prepared ptau is cached by power under .provenant/zk-bench-cache, the circuit keys are made fresh),
+ * witness, prove (child process, as `provenant zk prove` does), verify (pure JS and snarkjs), proof size,
+ * peak memory, and prove time over direct onnxruntime inference. On EZKL's 1l_mlp, EZKL itself
+ * (@ezkljs/engine 21.0.0) runs the same input for the prove/verify ratios.
+ * Env: ZK_BENCH_MODELS (comma list, default mnist-mlp,mnist-cnn,1l_mlp), ZK_BENCH_PROVES (default 3).
+ */
+const PROVES = Number(process.env['ZK_BENCH_PROVES'] ?? 3);
+const CACHE = path.join(REPO_ROOT, '.provenant', 'zk-bench-cache');
+const EZKL_DIR = path.join(REPO_ROOT, '..', 'shared', 'fixtures', 'ezkl-1l-mlp');
+const MNIST: QuantizationConfig = { scaleBits: 8, bitWidth: 20, inputRange: [0, 1] };
+
+interface BenchModel {
+  readonly name: string;
+  readonly onnx: string;
+  readonly config: QuantizationConfig;
+  readonly input: () => Promise<Float32Array>;
+}
+
+const sampleInput = (name: string) => async (): Promise<Float32Array> => {
+  const sample = JSON.parse(await readFile(path.join(REPO_ROOT, 'models', 'out', 'samples', `${name}.json`), 'utf8')) as {
+    inputs: { data: number[] }[];
+  };
+  return Float32Array.from(sample.inputs[0]?.data ?? []);
+};
+const ezklInput = async (): Promise<Float32Array> => {
+  const json = JSON.parse(await readFile(path.join(EZKL_DIR, 'input.json'), 'utf8')) as { input_data: number[][] };
+  return Float32Array.from(json.input_data[0] ?? []);
+};
+
+const MODELS: Readonly<Record<string, BenchModel>> = {
+  iris: { name: 'iris', onnx: path.join(REPO_ROOT, 'models', 'out', 'iris.onnx'), config: { scaleBits: 8, bitWidth: 20, inputRange: [0, 10] }, input: sampleInput('iris') },
+  'mnist-mlp': { name: 'mnist-mlp', onnx: path.join(REPO_ROOT, 'models', 'out', 'mnist-mlp.onnx'), config: MNIST, input: sampleInput('mnist-mlp') },
+  'mnist-cnn': { name: 'mnist-cnn', onnx: path.join(REPO_ROOT, 'models', 'out', 'mnist-cnn.onnx'), config: MNIST, input: sampleInput('mnist-cnn') },
+  '1l_mlp': { name: '1l_mlp (EZKL)', onnx: path.join(EZKL_DIR, 'network.onnx'), config: { scaleBits: 8, bitWidth: 16, inputRange: [-4, 4] }, input: ezklInput },
+};
+const SELECTED = (process.env['ZK_BENCH_MODELS'] ?? 'mnist-mlp,mnist-cnn,1l_mlp').split(',');
+
+const ms = (start: number): number => performance.now() - start;
+const fmt = (value: number): string => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+async function onnxruntimeMs(model: BenchModel, input: Float32Array, inputShape: readonly number[]): Promise<number> {
+  const session = await ort.InferenceSession.create(await readFile(model.onnx), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const feeds = { [session.inputNames[0] as string]: new ort.Tensor('float32', input, [...inputShape]) };
+  for (let i = 0; i < 50; i += 1) await session.run(feeds);
+  const runs = 500;
+  const start = performance.now();
+  for (let i = 0; i < runs; i += 1) await session.run(feeds);
+  const perRun = ms(start) / runs;
+  await session.release();
+  return perRun;
+}
+
+interface Row {
+  readonly model: string;
+  readonly constraints: number;
+  readonly power: number;
+  readonly ptauMs: number | 'cached';
+  readonly setupMs: number;
+  readonly witnessMs: number;
+  readonly proveMs: number;
+  readonly coreProveMs: number;
+  readonly verifyMs: number;
+  readonly snarkjsVerifyMs: number;
+  readonly proofBytes: number;
+  readonly proveRssMiB: number;
+  readonly setupRssMiB: number;
+  readonly inferenceMs: number;
+}
+
+async function benchModel(model: BenchModel): Promise<Row> {
+  const bytes = new Uint8Array(await readFile(model.onnx));
+  const circuit = compileOnnx(bytes, model.config);
+  const input = await model.input();
+  console.error(`[${model.name}] ${circuit.stats.constraints} constraints; setting up`);
+  const circuitCache = path.join(CACHE, 'runs', `${Date.now()}`);
+  const ptauStarted = performance.now();
+  const stageTimes = new Map<string, number>();
+  let last = performance.now();
+  const setupStarted = performance.now();
+  const setup = await setupGroth16(circuit, {
+    ptau: { kind: 'dev' },
+    cacheDir: circuitCache,
+    ptauCacheDir: CACHE,
+    beaconHex: '00',
+    onProgress: ({ stage, message }) => {
+      if (message === 'computing' || message === 'reused from cache' || message.startsWith('computing ')) {
+        stageTimes.set(stage, performance.now() - last);
+        last = performance.now();
+        console.error(`[${model.name}] ${stage}: ${message}`);
+      }
+    },
+  });
+  const zkeyStarted = stageTimes.size > 0 ? [...stageTimes.keys()].indexOf('zkey-0000.zkey') : -1;
+  const ptauReused = setup.reusedStages.some((s) => s.endsWith('.prepared.ptau'));
+  const totalMs = ms(setupStarted);
+  // Time until newZKey started is the ptau (generate + prepare); the rest is the circuit's own setup.
+  const ptauMs = [...stageTimes.entries()].slice(0, Math.max(0, zkeyStarted + 1)).reduce((n, [, v]) => n + v, 0) || ms(ptauStarted) - totalMs;
+  const setupRssMiB = process.resourceUsage().maxRSS / 1024;
+  let witnessMs = 0;
+  const proveTimes: number[] = [];
+  const coreTimes: number[] = [];
+  let proved;
+  let rss = 0;
+  for (let i = 0; i < PROVES; i += 1) {
+    const w0 = performance.now();
+    const witness = circuit.witness(input);
+    witnessMs = ms(w0);
+    const p0 = performance.now();
+    proved = await proveGroth16(setup.zkey, witness.wtns);
+    proveTimes.push(ms(p0));
+    coreTimes.push(proved.snarkjsProveMs);
+    rss = Math.max(rss, proved.maxRssKiB / 1024);
+  }
+  if (proved === undefined) throw new Error('no proof');
+  const v0 = performance.now();
+  const report = verifyGroth16(setup.verificationKey, proved.proof, proved.publicSignals);
+  const verifyMs = ms(v0);
+  if (!report.ok) throw new Error(`${model.name}: our verifier rejected the proof`);
+  const s0 = performance.now();
+  if (!(await verifyGroth16WithSnarkjs(setup.verificationKey, proved.publicSignals, proved.proof))) throw new Error('snarkjs rejected the proof');
+  const snarkjsVerifyMs = ms(s0);
+  return {
+    model: model.name,
+    constraints: circuit.stats.constraints,
+    power: setup.record.ptau.power,
+    ptauMs: ptauReused ? 'cached' : ptauMs,
+    setupMs: totalMs - (ptauReused ? 0 : ptauMs),
+    witnessMs,
+    proveMs: median(proveTimes),
+    coreProveMs: median(coreTimes),
+    verifyMs,
+    snarkjsVerifyMs,
+    proofBytes: JSON.stringify(proved.proof).length,
+    proveRssMiB: rss,
+    setupRssMiB,
+    inferenceMs: await onnxruntimeMs(model, input, circuit.inputShape),
+  };
+}
+
+interface EzklTimes {
+  readonly witnessMs: number;
+  readonly vkMs: number;
+  readonly pkMs: number;
+  readonly proveMs: number;
+  readonly verifyMs: number;
+  readonly proofBytes: number;
+}
+
+async function benchEzkl(): Promise<EzklTimes> {
+  // @ezkljs/engine's Node build is CommonJS generated by wasm-bindgen.
+  const ezkl = createRequire(import.meta.url)('@ezkljs/engine/nodejs/ezkl.js') as Record<string, (...args: unknown[]) => unknown>;
+  const file = async (name: string) => new Uint8ClampedArray(await readFile(path.join(EZKL_DIR, name)));
+  const [compiled, input, srs, settings] = await Promise.all([file('model.compiled'), file('input.json'), file('kzg'), file('settings.json')]);
+  const call = (name: string, ...args: unknown[]) => {
+    const fn = ezkl[name];
+    if (fn === undefined) throw new Error(`@ezkljs/engine has no ${name}`);
+    return fn(...args) as Uint8Array;
+  };
+  let t = performance.now();
+  const witness = new Uint8ClampedArray(call('genWitness', compiled, input));
+  const witnessMs = ms(t);
+  t = performance.now();
+  const vk = new Uint8ClampedArray(call('genVk', compiled, srs, true));
+  const vkMs = ms(t);
+  t = performance.now();
+  const pk = new Uint8ClampedArray(call('genPk', vk, compiled, srs));
+  const pkMs = ms(t);
+  const proveTimes: number[] = [];
+  let proof = new Uint8ClampedArray();
+  for (let i = 0; i < PROVES; i += 1) {
+    t = performance.now();
+    proof = new Uint8ClampedArray(call('prove', witness, pk, compiled, srs));
+    proveTimes.push(ms(t));
+  }
+  t = performance.now();
+  const ok = ezkl['verify']?.(proof, vk, settings, srs);
+  const verifyMs = ms(t);
+  if (ok !== true) throw new Error('EZKL did not verify its own proof');
+  return { witnessMs, vkMs, pkMs, proveMs: median(proveTimes), verifyMs, proofBytes: proof.length };
+}
+
+console.log(`# Provenant zero-knowledge benchmark — ${new Date().toISOString()}`);
+console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}; snarkjs 0.7.6 Groth16 on BN254, dev ptau; prove = median of ${PROVES} (child process incl. start-up)\n`);
+console.log('| model | constraints | ptau power | ptau gen+prepare ms | setup ms | witness ms | prove ms (process / snarkjs) | verify ms (pure JS) | verify ms (snarkjs) | proof bytes (JSON) | peak RSS prove / setup MiB | onnxruntime ms | prove / inference (process / snarkjs) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+const rows: Row[] = [];
+for (const name of SELECTED) {
+  const model = MODELS[name];
+  if (model === undefined) throw new Error(`unknown model ${name} (known: ${Object.keys(MODELS).join(', ')})`);
+  const r = await benchModel(model);
+  rows.push(r);
+  console.log(
+    `| ${r.model} | ${r.constraints} | ${r.power} | ${r.ptauMs === 'cached' ? 'cached' : fmt(r.ptauMs)} | ${fmt(r.setupMs)} | ${fmt(r.witnessMs)} | ${fmt(r.proveMs)} / ${fmt(r.coreProveMs)} | ${fmt(r.verifyMs)} | ${fmt(r.snarkjsVerifyMs)} | ${r.proofBytes} | ${fmt(r.proveRssMiB)} / ${fmt(r.setupRssMiB)} | ${r.inferenceMs.toFixed(4)} | ${fmt(r.proveMs / r.inferenceMs)} / ${fmt(r.coreProveMs / r.inferenceMs)} |`,
+  );
+}
+const ours = rows.find((r) => r.model.startsWith('1l_mlp'));
+if (ours !== undefined) {
+  const e = await benchEzkl();
+  console.log(`\nEZKL (@ezkljs/engine 21.0.0, Halo2/KZG, logrows 6) on the same 1l_mlp input, same run:`);
+  console.log('| | witness ms | vk ms | pk ms | prove ms | verify ms | proof bytes |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log(`| EZKL | ${fmt(e.witnessMs)} | ${fmt(e.vkMs)} | ${fmt(e.pkMs)} | ${fmt(e.proveMs)} | ${fmt(e.verifyMs)} | ${e.proofBytes} |`);
+  console.log(`| Provenant | ${fmt(ours.witnessMs)} | (setup ${fmt(ours.setupMs)}) | | ${fmt(ours.proveMs)} (snarkjs ${fmt(ours.coreProveMs)}) | ${fmt(ours.verifyMs)} | ${ours.proofBytes} |`);
+  console.log(
+    `\nratios (Provenant / EZKL): prove ${(ours.proveMs / e.proveMs).toFixed(3)} (snarkjs alone ${(ours.coreProveMs / e.proveMs).toFixed(3)}), verify ${(ours.verifyMs / e.verifyMs).toFixed(3)}`,
+  );
+}
