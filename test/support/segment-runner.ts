@@ -8,13 +8,37 @@ import { indexOfOutputs, type Segment } from './segment-structure.js';
  */
 export type Feeds = Record<string, ort.Tensor>;
 
+/**
+ * One intra-op thread, as the enclave runs (limits.ortThreads): many live sessions with their own
+ * spinning thread pools would otherwise fight over the two cores.
+ */
+export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+
 export interface LoadedSegment {
   readonly segment: Segment;
   readonly session: ort.InferenceSession;
 }
 
-export async function loadSegments(segments: readonly Segment[]): Promise<LoadedSegment[]> {
-  return Promise.all(segments.map(async (segment) => ({ segment, session: await ort.InferenceSession.create(segment.bytes) })));
+/**
+ * One session per segment. A cache keyed by sha256 lets plans that share a segment share its session:
+ * equal digests mean equal bytes, which is exactly the identity partitionModel promises.
+ */
+export async function loadSegments(segments: readonly Segment[], cache?: Map<string, Promise<ort.InferenceSession>>): Promise<LoadedSegment[]> {
+  return Promise.all(
+    segments.map(async (segment) => {
+      let session = cache?.get(segment.sha256);
+      if (session === undefined) {
+        session = ort.InferenceSession.create(segment.bytes, SESSION_OPTIONS);
+        cache?.set(segment.sha256, session);
+      }
+      return { segment, session: await session };
+    }),
+  );
+}
+
+export async function releaseAll(cache: Map<string, Promise<ort.InferenceSession>>): Promise<void> {
+  await Promise.all([...cache.values()].map(async (session) => (await session).release()));
+  cache.clear();
 }
 
 /** Every tensor the chain produced, by name, after asserting each boundary tensor's declared type fits it. */

@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { cutCandidates, decodeModel, partitionModel, type OnnxModel } from '@provenant/onnx';
 import { loadIris, mnistSplit, MNIST_PIXELS, Prng } from '@provenant/models';
 import { PLAN_END, parsePlan, type ProofPlan } from '@provenant/protocol';
-import { assertSameTensor, loadSegments, runChain, type Feeds } from '../support/segment-runner.js';
+import { SESSION_OPTIONS, assertSameTensor, loadSegments, runChain, type Feeds } from '../support/segment-runner.js';
 import { assertExactBoundaries } from '../support/segment-structure.js';
 import { REPO_ROOT, vectorPath } from '../support/paths.js';
 
@@ -63,7 +63,7 @@ function plansFor(model: OnnxModel): ProofPlan[] {
 for (const c of cases()) {
   test(`${c.name}: every plan's segments load on their own and reproduce the whole model bit for bit`, async (t) => {
     const model = decodeModel(c.bytes);
-    const whole = await ort.InferenceSession.create(c.bytes);
+    const whole = await ort.InferenceSession.create(c.bytes, SESSION_OPTIONS);
     const expected = await Promise.all(c.feeds.map((feeds) => whole.run(feeds)));
     const plans = plansFor(model);
     const cuts = cutCandidates(model);
