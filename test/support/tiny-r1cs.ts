@@ -35,6 +35,29 @@ export function tinyMultiplyCircuit(): TinyCircuit {
   };
 }
 
+/**
+ * A circuit shaped like the compiler's (docs/zk.md §2): public outputs [inputCommitment, outputCommitment,
+ * clear output], here stand-ins x, y and x * y (wires: 0 = ONE, 1 = x', 2 = y', 3 = v, 4 = x, 5 = y;
+ * constraints x * 1 = x', y * 1 = y', x * y = v). With y = -4 (p - 4) the clear output is negative.
+ */
+export function tinyBundleCircuit(): TinyCircuit {
+  const r1cs = concat(
+    ascii('r1cs'),
+    u32(1),
+    u32(3),
+    section(1, concat(u32(32), field(BN254_R), u32(6), u32(3), u32(0), u32(2), u64(6), u32(3))),
+    section(2, concat(lc(4), lc(0), lc(1), lc(5), lc(0), lc(2), lc(4), lc(5), lc(3))),
+    section(3, concat(u64(0), u64(1), u64(2), u64(3), u64(4), u64(5))),
+  );
+  return {
+    r1cs,
+    digest: createHash('sha256').update(r1cs).digest('hex'),
+    nPublic: 3,
+    stats: { constraints: 3 },
+    witness: (x, y) => wtns([1n, x, y, (x * y) % BN254_R, x, y]),
+  };
+}
+
 function wtns(values: readonly bigint[]): Uint8Array {
   return concat(
     ascii('wtns'),
