@@ -88,6 +88,19 @@ for (const c of CASES) {
   });
 }
 
+test('a value_info that declares only the element type still gets the propagated shape', () => {
+  const model = buildModel({
+    graph: graph({
+      inputs: [tensorValueInfo('x', TensorDataType.FLOAT, ['N', 3])],
+      outputs: [tensorValueInfo('z', TensorDataType.FLOAT, ['N', 3])],
+      valueInfo: [{ name: 'y', type: { elemType: TensorDataType.FLOAT } }],
+      nodes: [node('Relu', ['x'], ['y']), node('Identity', ['y'], ['z'])],
+    }),
+  });
+  const [first] = partitionModel(model, [{ until: 'y', mode: 'tee' }, { until: 'z', mode: 'zk' }]);
+  assert.deepEqual(first!.model.graph.outputs, [tensorValueInfo('y', TensorDataType.FLOAT, ['N', 3])]);
+});
+
 test('IR 3 graphs list initializers among the inputs; each segment keeps that for the initializers it uses', async () => {
   const model = buildModel({
     irVersion: 3,

@@ -4,8 +4,9 @@ import { broadcastShapes, convOutputDim, dimProduct, reshapeTarget, type Shape }
 
 /**
  * Element type and shape of every tensor a graph mentions, so each boundary tensor can be declared on
- * the segments on both sides of it. Declared types (graph inputs, outputs, value_info, initializers) win;
- * other tensors get the type propagated through the ops listed in PROPAGATED_OPS with the semantics of the
+ * the segments on both sides of it. Declared types (graph inputs, outputs, value_info, initializers) win,
+ * except that a declaration without a shape takes a propagated one of the same element type; other
+ * tensors get the type propagated through the ops listed in PROPAGATED_OPS with the semantics of the
  * ONNX operator spec (docs/Operators.md) at opsets 7-17. Any other op leaves its outputs unknown; a dim
  * that cannot be computed (a symbolic size through a non-trivial Reshape, ceil_mode pooling) becomes an
  * unknown dim ({}), which onnxruntime accepts as dynamic. docs/plans.md lists these rules.
@@ -28,7 +29,10 @@ export function inferTensorTypes(graph: OnnxGraph): Map<string, OnnxTensorTypePr
     const inferred = inferNode(node, (name) => types.get(name), constants);
     node.outputs.forEach((name, i) => {
       const type = inferred[i];
-      if (name !== '' && type !== undefined && !types.has(name)) types.set(name, type);
+      if (name === '' || type === undefined) return;
+      const declared = types.get(name);
+      // A declaration without a shape (rank unknown) gains the propagated one if the element types agree.
+      if (declared === undefined || (declared.shape === undefined && declared.elemType === type.elemType)) types.set(name, type);
     });
   }
   return types;

@@ -89,7 +89,16 @@ export function partitionModel(model: OnnxModel, plan: ProofPlan): Segment[] {
     if (model.domain !== undefined) segmentModel.domain = model.domain;
     if (model.modelVersion !== undefined) segmentModel.modelVersion = model.modelVersion;
     const bytes = encodeModel(segmentModel);
-    return Object.freeze({ index: segment, mode: planned.mode, until: planned.until, inputs, outputs, model: segmentModel, bytes, sha256: toHex(sha256(bytes)) });
+    return Object.freeze({
+      index: segment,
+      mode: planned.mode,
+      until: planned.until,
+      inputs: Object.freeze(inputs),
+      outputs: Object.freeze(outputs),
+      model: segmentModel,
+      bytes,
+      sha256: toHex(sha256(bytes)),
+    });
   });
 }
 
