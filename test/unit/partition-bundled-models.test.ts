@@ -18,7 +18,7 @@ import { REPO_ROOT, vectorPath } from '../support/paths.js';
 interface Case {
   readonly name: string;
   readonly bytes: Uint8Array;
-  /** Batched feeds over many samples, plus a single-sample feed (different Gemm kernels at M = 1). */
+  /** One batch of many samples, plus single samples (onnxruntime picks other Gemm kernels at M = 1). */
   readonly feeds: Feeds[];
 }
 
@@ -32,14 +32,26 @@ function cases(): Case[] {
   const digits = mnistSplit().test;
   const batch = 64;
   const mnistBatch = digits.features.slice(0, batch * MNIST_PIXELS);
-  const mnistFeeds = [{ input: tensor(mnistBatch, [batch, 1, 28, 28]) }, { input: tensor(digits.features.slice(0, MNIST_PIXELS), [1, 1, 28, 28]) }];
+  const singles = [0, 1, 2, 3];
+  const mnistFeeds = [
+    { input: tensor(mnistBatch, [batch, 1, 28, 28]) },
+    ...singles.map((i) => ({ input: tensor(digits.features.slice(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS), [1, 1, 28, 28]) })),
+  ];
   const prng = new Prng(7);
   const random = Float32Array.from({ length: batch * 3 }, () => prng.uniform(-4, 4));
   return [
-    { name: 'iris', bytes: bundled('iris'), feeds: [{ input: tensor(iris.features, [iris.count, 4]) }, { input: tensor(iris.features.slice(0, 4), [1, 4]) }] },
+    {
+      name: 'iris',
+      bytes: bundled('iris'),
+      feeds: [{ input: tensor(iris.features, [iris.count, 4]) }, ...singles.map((i) => ({ input: tensor(iris.features.slice(i * 4, i * 4 + 4), [1, 4]) }))],
+    },
     { name: 'mnist-mlp', bytes: bundled('mnist-mlp'), feeds: mnistFeeds },
     { name: 'mnist-cnn', bytes: bundled('mnist-cnn'), feeds: mnistFeeds },
-    { name: 'ezkl-1l-mlp', bytes: new Uint8Array(readFileSync(vectorPath('ezkl-1l-mlp', 'network.onnx'))), feeds: [{ input: tensor(random, [batch, 3]) }, { input: tensor(random.slice(0, 3), [1, 3]) }] },
+    {
+      name: 'ezkl-1l-mlp',
+      bytes: new Uint8Array(readFileSync(vectorPath('ezkl-1l-mlp', 'network.onnx'))),
+      feeds: [{ input: tensor(random, [batch, 3]) }, ...singles.map((i) => ({ input: tensor(random.slice(i * 3, i * 3 + 3), [1, 3]) }))],
+    },
   ];
 }
 
