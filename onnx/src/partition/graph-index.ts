@@ -2,9 +2,9 @@ import { createError } from '@provenant/protocol';
 import type { OnnxGraph } from '../model-types.js';
 
 /**
- * Who produces and who reads each tensor of a graph, checked for what partitioning relies on: every
- * tensor defined once (ONNX IR.md "Names Within a Graph": SSA), nodes topologically sorted (IR.md
- * "Graphs": "Nodes ... MUST be topologically sorted"), every read defined before it, no subgraphs.
+ * Who produces and who reads each tensor of a graph, checked for what partitioning relies on (ONNX
+ * docs/IR.md, "Graphs" and "Names Within a Graph"): single static assignment of every tensor, nodes in
+ * topological order so every read is defined before it, and no subgraphs.
  */
 export interface GraphIndex {
   /** Node index producing each tensor a node computes. */
