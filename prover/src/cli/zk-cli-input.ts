@@ -10,8 +10,11 @@ export class ZkUsageError extends Error {}
 export const MAX_ZK_CONFIG_FILE_BYTES = 64 * 1024;
 /** 784 floats as JSON text is ~15 KiB; 16 MiB leaves room for large inputs and KServe framing. */
 export const MAX_ZK_INPUT_FILE_BYTES = 16 * 1024 * 1024;
-/** A .ptau for power 28 is ~288 GiB; we refuse anything our MAX_PTAU_POWER-bounded setups would not use. */
-export const MAX_PTAU_FILE_BYTES = 8 * 1024 * 1024 * 1024;
+/**
+ * The ptau is processed in memory, and Node's readFile stops at 2 GiB (kIoMaxLength): that admits the
+ * public ceremony's prepared files up to power 20 (~1.2 GB), i.e. circuits of up to ~1M constraints.
+ */
+export const MAX_PTAU_FILE_BYTES = 2 ** 31 - 1;
 
 /** Checks the size before reading so a huge file is never buffered (STYLE rule 8). */
 export async function readBoundedFile(file: string, maxBytes: number, what: string): Promise<Uint8Array> {
