@@ -1,3 +1,4 @@
+import type { VerificationCheck } from '../report/check-runner.js';
 import type { ErrorCode } from '@provenant/protocol';
 
 /** Stable identifiers of the checks, in the order they run. */
@@ -16,16 +17,8 @@ export type AttestationCheckId =
   | 'nonce.expected'
   | 'public_key.expected';
 
-export interface AttestationCheck {
-  readonly id: AttestationCheckId;
-  readonly ok: boolean;
-  /** Why it passed or failed, in words; for a check that could not run, which check blocked it. */
-  readonly reason?: string;
-  /** Set on failure. */
-  readonly code?: ErrorCode;
-  /** True when an earlier failure kept this check from running (it counts as failed). */
-  readonly skipped?: boolean;
-}
+/** One step of the verification; failed or skipped steps carry a code (see docs/errors.md). */
+export type AttestationCheck = VerificationCheck<AttestationCheckId>;
 
 export interface CertificateSummary {
   readonly subject: string;

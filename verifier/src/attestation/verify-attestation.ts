@@ -14,7 +14,7 @@ import { verifyEcdsa } from '../x509/ecdsa-verify.js';
 import { resolveAttestationOptions, type ResolvedAttestationOptions, type VerifyAttestationOptions } from './attestation-options.js';
 import type { AttestationCheckId, AttestationDocumentView, AttestationReport } from './attestation-report.js';
 import { assertChainPath, assertChainValidAt, assertRootPinned, parseChain, type ParsedChain } from './certificate-chain.js';
-import { CheckRunner } from './check-runner.js';
+import { CheckRunner } from '../report/check-runner.js';
 import { decodeAttestationEnvelope } from './decode-attestation-document.js';
 
 /** RFC 9052 §3.1: label 2 lists header parameters the recipient must understand. */
@@ -35,7 +35,7 @@ export function verifyAttestationDocument(bytes: Uint8Array, options: VerifyAtte
   const opts = resolveAttestationOptions(options);
   if (!(bytes instanceof Uint8Array)) throw createError('PRV_ERR_INVALID_ARGUMENT', 'document must be a Uint8Array');
   const expected = plannedChecks(opts);
-  const runner = new CheckRunner();
+  const runner = new CheckRunner<AttestationCheckId>();
 
   const cose = runner.run('cose.structure', 'PRV_ERR_ATT_MALFORMED', () => {
     const decoded = decodeAttestationEnvelope(bytes);
@@ -149,7 +149,7 @@ function checkCoseSignature(cose: DecodedCoseSign1, chain: ParsedChain): string 
   return 'ES384 signature verifies with the leaf certificate key';
 }
 
-function runExpectationChecks(runner: CheckRunner, payload: AttestationPayload, opts: ResolvedAttestationOptions): void {
+function runExpectationChecks(runner: CheckRunner<AttestationCheckId>, payload: AttestationPayload, opts: ResolvedAttestationOptions): void {
   runner.run('pcr0.debug', 'PRV_ERR_ATT_DEBUG_MODE', () => {
     const pcr0 = payload.pcrs.get(0);
     if (pcr0 === undefined) throw createError('PRV_ERR_ATT_DEBUG_MODE', 'PCR0 is absent, so debug mode cannot be ruled out');
@@ -178,7 +178,7 @@ function runExpectationChecks(runner: CheckRunner, payload: AttestationPayload, 
 }
 
 function expectField(
-  runner: CheckRunner,
+  runner: CheckRunner<AttestationCheckId>,
   id: AttestationCheckId,
   code: ErrorCode,
   name: string,

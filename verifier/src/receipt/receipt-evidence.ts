@@ -3,7 +3,7 @@ import { createError, leafHash, rootFromInclusionPath, type Receipt, type Receip
 import type { AttestationReport } from '../attestation/attestation-report.js';
 import { verifyEcdsa } from '../x509/ecdsa-verify.js';
 import { assertDocumentVerified, assertPublicKeyIsSessionKey, equal, short, verifyReceiptDocument } from './attested-document.js';
-import type { ReceiptCheckRunner } from './receipt-check-runner.js';
+import type { CheckRunner } from '../report/check-runner.js';
 import type { ReceiptCheckId } from './receipt-report.js';
 import type { ResolvedReceiptOptions } from './receipt-options.js';
 
@@ -20,7 +20,7 @@ export const EVIDENCE_CHECKS = {
  * much as it can. Returns the nested attestation report.
  */
 export function runEvidenceChecks(
-  runner: ReceiptCheckRunner,
+  runner: CheckRunner<ReceiptCheckId>,
   receipt: Receipt,
   claims: ReceiptClaims | undefined,
   options: ResolvedReceiptOptions,
@@ -30,7 +30,7 @@ export function runEvidenceChecks(
 }
 
 function runSessionChecks(
-  runner: ReceiptCheckRunner,
+  runner: CheckRunner<ReceiptCheckId>,
   receipt: Receipt,
   claims: ReceiptClaims | undefined,
   options: ResolvedReceiptOptions,
@@ -71,7 +71,7 @@ function runSessionChecks(
 }
 
 function runDocumentChecks(
-  runner: ReceiptCheckRunner,
+  runner: CheckRunner<ReceiptCheckId>,
   receipt: Receipt,
   claims: ReceiptClaims | undefined,
   options: ResolvedReceiptOptions,

@@ -1,3 +1,4 @@
+import type { VerificationCheck } from '../report/check-runner.js';
 import type { ErrorCode, ReceiptMode } from '@provenant/protocol';
 import type { AttestationReport } from '../attestation/attestation-report.js';
 
@@ -28,16 +29,8 @@ export type ReceiptCheckId =
   | 'expected.output'
   | 'expected.nonce';
 
-export interface ReceiptCheck {
-  readonly id: ReceiptCheckId;
-  readonly ok: boolean;
-  /** Why it passed or failed; for a check that could not run, which check blocked it. */
-  readonly reason?: string;
-  /** Set on failure: a PRV_ERR_RECEIPT_* code, or the PRV_ERR_ATT_* code of the document check that failed. */
-  readonly code?: ErrorCode;
-  /** True when an earlier failure kept this check from running (it counts as failed). */
-  readonly skipped?: boolean;
-}
+/** One step of the verification; failed or skipped steps carry a code (see docs/errors.md). */
+export type ReceiptCheck = VerificationCheck<ReceiptCheckId>;
 
 /** The decoded claims in JSON-friendly form: digests and the nonce as lowercase hex. */
 export interface ReceiptClaimsView {

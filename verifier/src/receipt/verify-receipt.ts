@@ -2,7 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { createError, decodeClaims, parseReceipt, type ErrorCode, type Receipt, type ReceiptClaims } from '@provenant/protocol';
 import { equal, short } from './attested-document.js';
-import { ReceiptCheckRunner } from './receipt-check-runner.js';
+import { CheckRunner } from '../report/check-runner.js';
 import { EVIDENCE_CHECKS, runEvidenceChecks } from './receipt-evidence.js';
 import { resolveReceiptOptions, type ResolvedReceiptOptions, type VerifyReceiptOptions } from './receipt-options.js';
 import type { ReceiptCheckId, ReceiptClaimsView, ReceiptReport } from './receipt-report.js';
@@ -18,7 +18,7 @@ import type { ReceiptCheckId, ReceiptClaimsView, ReceiptReport } from './receipt
 export function verifyReceipt(receipt: unknown, options: VerifyReceiptOptions = {}): ReceiptReport {
   const opts = resolveReceiptOptions(options);
   const warnings = pinWarnings(opts);
-  const runner = new ReceiptCheckRunner();
+  const runner = new CheckRunner<ReceiptCheckId>();
 
   const parsed = runner.run('receipt.parse', 'PRV_ERR_RECEIPT_MALFORMED', () => {
     const value = parseReceipt(receipt);
@@ -89,7 +89,7 @@ const BINDINGS = [
 ] as const;
 
 /** §5.4: only the bindings the caller asked for, each against the decoded claims. */
-function runBindingChecks(runner: ReceiptCheckRunner, claims: ReceiptClaims | undefined, opts: ResolvedReceiptOptions): void {
+function runBindingChecks(runner: CheckRunner<ReceiptCheckId>, claims: ReceiptClaims | undefined, opts: ResolvedReceiptOptions): void {
   for (const [id, option, field, code, what] of BINDINGS) {
     const expected = opts[option];
     if (expected === null) continue;
