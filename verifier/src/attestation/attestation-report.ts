@@ -1,5 +1,4 @@
 import type { VerificationCheck } from '../report/check-runner.js';
-import type { ErrorCode } from '@provenant/protocol';
 
 /** Stable identifiers of the checks, in the order they run. */
 export type AttestationCheckId =

@@ -1,5 +1,5 @@
 import type { VerificationCheck } from '../report/check-runner.js';
-import type { ErrorCode, ReceiptMode } from '@provenant/protocol';
+import type { ReceiptMode } from '@provenant/protocol';
 import type { AttestationReport } from '../attestation/attestation-report.js';
 
 /**
