@@ -1,6 +1,7 @@
 import { test, describe, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { isProvenantError, type ErrorCode } from '@provenant/protocol';
+import { type ErrorCode } from '@provenant/protocol';
+import { assertCode, until } from '../support/coded-errors.js';
 import { DeviceNsmTransport } from '@provenant/enclave';
 import { ScriptedBinding, errnoError } from '../support/scripted-nsm-binding.js';
 
@@ -10,22 +11,6 @@ import { ScriptedBinding, errnoError } from '../support/scripted-nsm-binding.js'
  */
 const DESCRIBE_NSM = Uint8Array.from(Buffer.from('6b44657363726962654e534d', 'hex')); // REFERENCE.md golden request
 
-function assertCode(code: ErrorCode, detailPattern?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(isProvenantError(error, code), `expected ${code}, got ${String(error)}`);
-    if (detailPattern !== undefined) assert.match(error.detail ?? '', detailPattern);
-    return true;
-  };
-}
-
-/** Yields to the event loop (no sleeping) until the condition holds. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 10_000; turn += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  assert.fail('condition never became true');
-}
 
 describe('DeviceNsmTransport queueing, deadlines and errno mapping (scripted addon)', () => {
   test('sends concurrent requests to the device one at a time, in call order', async () => {

@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MAX_NSM_REQUEST_BYTES, isProvenantError, type ErrorCode } from '@provenant/protocol';
+import { MAX_NSM_REQUEST_BYTES, isProvenantError } from '@provenant/protocol';
+import { assertCode, until } from '../support/coded-errors.js';
 import { DeviceNsmTransport, loadNativeNsmBinding, type NativeNsmBinding } from '@provenant/enclave';
 
 /**
@@ -15,22 +16,6 @@ import { DeviceNsmTransport, loadNativeNsmBinding, type NativeNsmBinding } from 
 
 const DESCRIBE_NSM = Uint8Array.from(Buffer.from('6b44657363726962654e534d', 'hex')); // REFERENCE.md golden request
 
-function assertCode(code: ErrorCode, detailPattern?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(isProvenantError(error, code), `expected ${code}, got ${String(error)}`);
-    if (detailPattern !== undefined) assert.match(error.detail ?? '', detailPattern);
-    return true;
-  };
-}
-
-/** Yields to the event loop (no sleeping) until the condition holds. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 10_000; turn += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  assert.fail('condition never became true');
-}
 
 const tempDirs: string[] = [];
 after(() => {
