@@ -3,8 +3,8 @@ import { createError } from '@provenant/protocol';
 import type { G1Point } from './bn254-json.js';
 import { parseGroth16Proof, parsePublicSignals, type Groth16Proof } from './groth16-proof.js';
 import { groth16VerificationKeyDigest, parseGroth16VerificationKey, type Groth16VerificationKey } from './groth16-verification-key.js';
-import { ZkCheckRunner } from './zk-check-runner.js';
-import type { ZkReport } from './zk-report.js';
+import { CheckRunner } from '../report/check-runner.js';
+import type { ZkCheckId, ZkReport } from './zk-report.js';
 
 /**
  * Checks e(A, B) = e(alpha, beta) * e(vk_x, gamma) * e(C, delta) with vk_x = IC[0] + sum(s_i * IC[i+1])
@@ -35,14 +35,14 @@ export function groth16PairingHolds(vk: Groth16VerificationKey, proof: Groth16Pr
  * public.json, already JSON-parsed). Never throws for bad input: each step is a check in the report.
  */
 export function verifyGroth16(vkJson: unknown, proofJson: unknown, publicSignalsJson: unknown): ZkReport {
-  const runner = new ZkCheckRunner();
+  const runner = new CheckRunner<ZkCheckId>();
   const parsed = runGroth16Checks(runner, vkJson, proofJson, publicSignalsJson);
-  return { ok: runner.allPassed, checks: runner.checks, ...parsed };
+  return { ok: runner.allPassed(), checks: runner.checks, ...parsed };
 }
 
 /** The shared core of verifyGroth16 and verifyProofBundle; extra checks run between parsing and the pairing. */
 export function runGroth16Checks(
-  runner: ZkCheckRunner,
+  runner: CheckRunner<ZkCheckId>,
   vkJson: unknown,
   proofJson: unknown,
   publicSignalsJson: unknown,

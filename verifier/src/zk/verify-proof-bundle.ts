@@ -1,8 +1,8 @@
 import { createError } from '@provenant/protocol';
 import { runGroth16Checks } from './groth16-verify.js';
 import { parseProofBundle, toFieldElement, type ProofBundle } from './proof-bundle.js';
-import { ZkCheckRunner } from './zk-check-runner.js';
-import type { ZkReport } from './zk-report.js';
+import { CheckRunner } from '../report/check-runner.js';
+import type { ZkCheckId, ZkReport } from './zk-report.js';
 
 export interface VerifyProofBundleOptions {
   /** Require this circuit digest (lowercase hex): pins the model, whose weights are circuit constants. */
@@ -24,7 +24,7 @@ export interface ProofBundleReport extends ZkReport {
  * (and its clear output, when the circuit exposes one), optional pins hold, and the Groth16 equation holds.
  */
 export function verifyProofBundle(bundleJson: unknown, vkJson: unknown, options: VerifyProofBundleOptions = {}): ProofBundleReport {
-  const runner = new ZkCheckRunner();
+  const runner = new CheckRunner<ZkCheckId>();
   const warnings: string[] = [];
   const bundle = runner.run('bundle.parse', 'PRV_ERR_ZK_BUNDLE_MALFORMED', () => ({
     value: parseProofBundle(bundleJson),
@@ -63,7 +63,7 @@ export function verifyProofBundle(bundleJson: unknown, vkJson: unknown, options:
       });
     }
   });
-  return { ok: runner.allPassed, checks: runner.checks, ...parsed, circuitDigest: bundle.circuitDigest, output: bundle.output, warnings };
+  return { ok: runner.allPassed(), checks: runner.checks, ...parsed, circuitDigest: bundle.circuitDigest, output: bundle.output, warnings };
 }
 
 /** The circuit's public outputs are [inputCommitment, outputCommitment, ...clear output] (docs/zk.md). */

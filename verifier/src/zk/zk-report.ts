@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@provenant/protocol';
+import type { VerificationCheck } from '../report/check-runner.js';
 
 /** Stable identifiers of the Groth16 and proof-bundle checks, in the order they run. */
 export type ZkCheckId =
@@ -13,16 +13,8 @@ export type ZkCheckId =
   | 'expected.vk'
   | 'groth16.pairing';
 
-export interface ZkCheck {
-  readonly id: ZkCheckId;
-  readonly ok: boolean;
-  /** Why it passed or failed; for a check that could not run, which check blocked it. */
-  readonly reason?: string;
-  /** Set on failure: a PRV_ERR_ZK_* code. */
-  readonly code?: ErrorCode;
-  /** True when an earlier failure kept this check from running (it counts as failed). */
-  readonly skipped?: boolean;
-}
+/** One step of a proof verification; failed or skipped steps carry a PRV_ERR_ZK_* code. */
+export type ZkCheck = VerificationCheck<ZkCheckId>;
 
 export interface ZkReport {
   /** True only when every planned check ran and passed. */
