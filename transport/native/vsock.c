@@ -225,7 +225,9 @@ static int read_sockaddr(napi_env env, native_socket* s, size_t argc, napi_value
   return 0;
 }
 
-static napi_value socket_bind(napi_env env, napi_callback_info info) {
+/* bind(2) and connect(2) take the same arguments: the address comes from JS as (cid|path, port). */
+static napi_value call_with_address(napi_env env, napi_callback_info info,
+                                    int (*call)(int, const struct sockaddr*, socklen_t)) {
   size_t argc = 2;
   napi_value argv[2];
   native_socket* s = unwrap_this(env, info, &argc, argv);
@@ -235,7 +237,11 @@ static napi_value socket_bind(napi_env env, napi_callback_info info) {
   socklen_t length;
   int rc = read_sockaddr(env, s, argc, argv, &address, &length);
   if (rc != 0) return make_int(env, rc);
-  return make_int(env, bind(s->fd, (struct sockaddr*)&address, length) == 0 ? 0 : -errno);
+  return make_int(env, call(s->fd, (struct sockaddr*)&address, length) == 0 ? 0 : -errno);
+}
+
+static napi_value socket_bind(napi_env env, napi_callback_info info) {
+  return call_with_address(env, info, bind);
 }
 
 static napi_value socket_listen(napi_env env, napi_callback_info info) {
@@ -252,16 +258,7 @@ static napi_value socket_listen(napi_env env, napi_callback_info info) {
 /* Returns 0 when connected at once, -EINPROGRESS when completion comes as writability (then read
  * SO_ERROR with soError()), or another negative errno. */
 static napi_value socket_connect(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  native_socket* s = unwrap_this(env, info, &argc, argv);
-  if (s == NULL) return NULL;
-  if (s->fd < 0) return make_int(env, -EBADF);
-  struct sockaddr_storage address;
-  socklen_t length;
-  int rc = read_sockaddr(env, s, argc, argv, &address, &length);
-  if (rc != 0) return make_int(env, rc);
-  return make_int(env, connect(s->fd, (struct sockaddr*)&address, length) == 0 ? 0 : -errno);
+  return call_with_address(env, info, connect);
 }
 
 /* vsock(7): SO_VM_SOCKETS_CONNECT_TIMEOUT bounds the kernel's own wait (default 2 s), which would
