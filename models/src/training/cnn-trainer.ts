@@ -1,6 +1,7 @@
 import type { LabelledSet } from '../datasets/labelled-set.js';
 import { Prng, range } from '../prng.js';
 import { softmaxInPlace } from './deterministic-exp.js';
+import { momentumStep } from './momentum-step.js';
 
 /**
  * Conv(1 -> F, 3x3, stride 1, no padding) -> ReLU -> AveragePool(2x2, stride 2) -> Flatten -> Gemm.
@@ -125,15 +126,7 @@ export function trainCnn(train: LabelledSet, side: number, config: CnnTrainingCo
           }
         }
       }
-      const scale = learningRate / (end - start);
-      params.forEach((p, index) => {
-        const g = grads[index]!;
-        const v = velocity[index]!;
-        for (let i = 0; i < p.length; i++) {
-          v[i] = config.momentum * v[i]! - scale * g[i]!;
-          p[i] = p[i]! + v[i]!;
-        }
-      });
+      momentumStep(params, grads, velocity, config.momentum, learningRate / (end - start));
     }
     learningRate *= config.learningRateDecay;
   }

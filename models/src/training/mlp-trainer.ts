@@ -1,6 +1,7 @@
 import type { LabelledSet } from '../datasets/labelled-set.js';
 import { Prng, range } from '../prng.js';
 import { softmaxInPlace } from './deterministic-exp.js';
+import { momentumStep } from './momentum-step.js';
 
 /** One hidden ReLU layer: logits = W2 relu(W1 x + b1) + b2; W is [out][in] (ONNX Gemm, transB = 1). */
 export interface MlpWeights {
@@ -99,15 +100,7 @@ export function trainMlp(train: LabelledSet, config: MlpTrainingConfig): MlpWeig
           for (let j = 0; j < hidden; j++) gw1t[row + j] = gw1t[row + j]! + dh[j]! * x;
         }
       }
-      const scale = learningRate / (end - start);
-      params.forEach((p, index) => {
-        const g = grads[index]!;
-        const v = velocity[index]!;
-        for (let i = 0; i < p.length; i++) {
-          v[i] = config.momentum * v[i]! - scale * g[i]!;
-          p[i] = p[i]! + v[i]!;
-        }
-      });
+      momentumStep(params, grads, velocity, config.momentum, learningRate / (end - start));
     }
     learningRate *= config.learningRateDecay;
   }
