@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { isProvenantError, MAX_ATTESTATION_DOCUMENT_BYTES } from '@provenant/protocol';
 import { verifyAttestationDocument, type AttestationReport, type VerifyAttestationOptions } from '@provenant/verifier';
 import type { CliIo } from '../main.js';
-import { decodeDocumentInput, parseAtFlag, readPcrPins, readRoot, readSource, UsageError } from './verify-input.js';
+import { decodeDocumentInput, parseAtFlag, readPcrPins, readRoot, readSource, parseSingleFileArgs, UsageError } from './verify-input.js';
 
 const USAGE = `usage: provenant verify attestation FILE [--at ISO8601] [--root PEM] [--pcr N=HEX ...] [--measurements FILE] [--allow-debug] [--json]
 
@@ -55,30 +54,19 @@ interface CommandLine {
 }
 
 function parseCommandLine(argv: readonly string[]): CommandLine | 'help' {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        at: { type: 'string' },
-        root: { type: 'string' },
-        pcr: { type: 'string', multiple: true },
-        measurements: { type: 'string' },
-        'allow-debug': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : 'bad arguments');
-  }
-  if (values.help === true) return 'help';
-  if (positionals.length !== 1) throw new UsageError(`expected exactly one FILE, got ${positionals.length}`);
+  const parsed = parseSingleFileArgs(argv, {
+    at: { type: 'string' },
+    root: { type: 'string' },
+    pcr: { type: 'string', multiple: true },
+    measurements: { type: 'string' },
+    'allow-debug': { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (parsed === 'help') return 'help';
+  const { values, file } = parsed;
   return {
-    source: positionals[0] as string,
+    source: file,
     at: values.at,
     root: values.root,
     pcrs: values.pcr ?? [],

@@ -1,4 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isProvenantError, MAX_CERTIFICATE_BYTES, MAX_MEASUREMENTS_JSON_BYTES, measurementPcrPins, parseMeasurements } from '@provenant/protocol';
 
 /**
@@ -99,4 +100,28 @@ export function parseAtFlag(value: string | undefined): Date | undefined {
   const at = new Date(value);
   if (!ISO_8601.test(value) || Number.isNaN(at.getTime())) throw new UsageError(`--at ${JSON.stringify(value)} is not an ISO 8601 instant`);
   return at;
+}
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+type SingleFileConfig<O extends ParseArgsOptionsConfig> = { args: string[]; options: O; strict: true; allowPositionals: true };
+type SingleFileValues<O extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<SingleFileConfig<O>>>['values'];
+
+/**
+ * Strict flags plus exactly one FILE operand, as every `provenant verify ...` command takes them; bad
+ * flags become a UsageError (exit 2). Declare `help: { type: 'boolean', short: 'h' }` in `options`.
+ */
+export function parseSingleFileArgs<const O extends ParseArgsOptionsConfig>(
+  argv: readonly string[],
+  options: O,
+): { values: SingleFileValues<O>; file: string } | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : 'bad arguments');
+  }
+  const values = parsed.values as SingleFileValues<O>;
+  if ((values as Record<string, unknown>).help === true) return 'help';
+  if (parsed.positionals.length !== 1) throw new UsageError(`expected exactly one FILE, got ${parsed.positionals.length}`);
+  return { values, file: parsed.positionals[0] as string };
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   MAX_ZK_PROOF_BUNDLE_BYTES,
   MAX_ZK_VERIFICATION_KEY_BYTES,
@@ -7,7 +6,7 @@ import {
   type VerifyProofBundleOptions,
 } from '@provenant/verifier';
 import type { CliIo } from '../main.js';
-import { readBounded, readSource, UsageError } from './verify-input.js';
+import { readBounded, readSource, parseSingleFileArgs, UsageError } from './verify-input.js';
 
 const USAGE = `usage: provenant verify proof FILE --vk VK.json [--circuit HEX] [--vk-digest HEX] [--json]
 
@@ -52,33 +51,22 @@ interface CommandLine {
 }
 
 function parseCommandLine(argv: readonly string[]): CommandLine | 'help' {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        vk: { type: 'string' },
-        circuit: { type: 'string' },
-        'vk-digest': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : 'bad arguments');
-  }
-  if (values.help === true) return 'help';
-  if (positionals.length !== 1) throw new UsageError(`expected exactly one FILE, got ${positionals.length}`);
+  const parsed = parseSingleFileArgs(argv, {
+    vk: { type: 'string' },
+    circuit: { type: 'string' },
+    'vk-digest': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (parsed === 'help') return 'help';
+  const { values, file } = parsed;
   if (values.vk === undefined) throw new UsageError('--vk FILE is required');
   for (const flag of ['circuit', 'vk-digest'] as const) {
     const value = values[flag];
     if (value !== undefined && !HEX64.test(value)) throw new UsageError(`--${flag} must be 64 lowercase hex digits`);
   }
   return {
-    source: positionals[0] as string,
+    source: file,
     vk: values.vk,
     json: values.json === true,
     options: {

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   fromBase64,
   fromHex,
@@ -11,7 +10,7 @@ import {
 } from '@provenant/protocol';
 import { verifyReceipt, type ReceiptReport, type VerifyReceiptOptions } from '@provenant/verifier';
 import type { CliIo } from '../main.js';
-import { decodeDocumentInput, parseAtFlag, readBounded, readPcrPins, readRoot, readSource, UsageError } from './verify-input.js';
+import { decodeDocumentInput, parseAtFlag, readBounded, readPcrPins, readRoot, readSource, parseSingleFileArgs, UsageError } from './verify-input.js';
 
 const USAGE = `usage: provenant verify receipt FILE [--boot FILE | --attestation-response FILE] [--root PEM]
        [--pcr N=HEX ...] [--measurements FILE] [--model-sha256 HEX] [--request FILE] [--response FILE]
@@ -80,41 +79,30 @@ export async function verifyReceiptCommand(argv: readonly string[], io: CliIo): 
 }
 
 function parseCommandLine(argv: readonly string[]): CommandLine | 'help' {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        boot: { type: 'string' },
-        'attestation-response': { type: 'string' },
-        root: { type: 'string' },
-        pcr: { type: 'string', multiple: true },
-        measurements: { type: 'string' },
-        'model-sha256': { type: 'string' },
-        request: { type: 'string' },
-        response: { type: 'string' },
-        nonce: { type: 'string' },
-        'allow-debug': { type: 'boolean' },
-        at: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : 'bad arguments');
-  }
-  if (values.help === true) return 'help';
-  if (positionals.length !== 1) throw new UsageError(`expected exactly one FILE, got ${positionals.length}`);
+  const parsed = parseSingleFileArgs(argv, {
+    boot: { type: 'string' },
+    'attestation-response': { type: 'string' },
+    root: { type: 'string' },
+    pcr: { type: 'string', multiple: true },
+    measurements: { type: 'string' },
+    'model-sha256': { type: 'string' },
+    request: { type: 'string' },
+    response: { type: 'string' },
+    nonce: { type: 'string' },
+    'allow-debug': { type: 'boolean' },
+    at: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (parsed === 'help') return 'help';
+  const { values, file } = parsed;
   if (values.boot !== undefined && values['attestation-response'] !== undefined) {
     throw new UsageError('give --boot or --attestation-response, not both');
   }
-  const stdinUsers = [positionals[0], values.boot, values['attestation-response'], values.request, values.response].filter((file) => file === '-');
+  const stdinUsers = [file, values.boot, values['attestation-response'], values.request, values.response].filter((file) => file === '-');
   if (stdinUsers.length > 1) throw new UsageError("only one input can be read from stdin ('-')");
   return {
-    source: positionals[0] as string,
+    source: file,
     boot: values.boot,
     attestationResponse: values['attestation-response'],
     root: values.root,
