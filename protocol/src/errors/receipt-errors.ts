@@ -78,4 +78,46 @@ export const RECEIPT_ERRORS = defineErrors({
     base: 'Error',
     exposable: true,
   },
+  PRV_ERR_RECEIPT_PLAN_MISMATCH: {
+    message: 'plan receipt segments do not match its plan, or the plan is not the one expected',
+    status: 422,
+    base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_RECEIPT_PROOF_PENDING: {
+    message: 'a zero-knowledge proof of the receipt is still pending',
+    status: 422,
+    base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_RECEIPT_PROOF_FAILED: {
+    message: 'the enclave reported that a zero-knowledge proof of the receipt failed',
+    status: 422,
+    base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_RECEIPT_PROOF_INVALID: {
+    message: 'a zero-knowledge proof of the receipt does not verify',
+    status: 422,
+    base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_RECEIPT_VK_MISMATCH: {
+    message: 'a verifying key is not the one the claims or the caller pin',
+    status: 422,
+    base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_RECEIPT_COMMITMENT_MISMATCH: {
+    message: 'a boundary commitment differs between the claims and a proof or an opening',
+    status: 422,
+    base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_RECEIPT_NOT_FOUND: {
+    message: 'no receipt with this id',
+    status: 404,
+    base: 'Error',
+    exposable: true,
+  },
 });

@@ -40,23 +40,37 @@ const KEYS: Record<ReceiptMode, readonly string[]> = {
 
 /** Parses untrusted receipt JSON (already JSON.parse'd). Every field the mode needs, and no other. */
 export function parseReceipt(value: unknown): Receipt {
+  const json = receiptObject(value, RECEIPT_FORMAT);
+  return parseEvidence(json, [], 1024);
+}
+
+/** The object and its format check, shared by v1 and plan (v2) receipts. */
+export function receiptObject(value: unknown, format: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid('receipt must be an object');
   const json = value as Record<string, unknown>;
-  if (json.format !== RECEIPT_FORMAT) throw invalid(`format must be ${RECEIPT_FORMAT}`);
+  if (json.format !== format) throw invalid(`format must be ${format}`);
+  return json;
+}
+
+/**
+ * The claims and their evidence (signature, or attestation and inclusion), which v1 and plan receipts share;
+ * `extraKeys` are the other fields the caller's format allows and parses itself.
+ */
+export function parseEvidence(json: Record<string, unknown>, extraKeys: readonly string[], maxClaimsBytes: number): Receipt {
   const mode = json.mode;
   if (typeof mode !== 'string' || !(RECEIPT_MODES as readonly string[]).includes(mode)) throw invalid('mode is not a receipt mode');
-  const keys = KEYS[mode as ReceiptMode];
+  const keys = [...KEYS[mode as ReceiptMode], ...extraKeys];
   for (const key of Object.keys(json)) if (!keys.includes(key)) throw invalid(`unexpected field ${key.slice(0, 32)} for ${mode} mode`);
   for (const key of keys) if (json[key] === undefined) throw invalid(`${mode} receipt needs ${key}`);
-  const claimsBytes = bytes(json.claims, 'claims', 1024);
-  const sessionKey = bytes(json.session_key, 'session_key', 65);
+  const claimsBytes = receiptBytes(json.claims, 'claims', maxClaimsBytes);
+  const sessionKey = receiptBytes(json.session_key, 'session_key', 65);
   if (sessionKey.length !== 65 || sessionKey[0] !== 0x04) throw invalid('session_key must be a 65-byte uncompressed P-256 point');
   const receipt: { -readonly [K in keyof Receipt]: Receipt[K] } = { mode: mode as ReceiptMode, claimsBytes, sessionKey };
   if (mode === 'session') {
-    receipt.signature = bytes(json.signature, 'signature', 64);
+    receipt.signature = receiptBytes(json.signature, 'signature', 64);
     if (receipt.signature.length !== 64) throw invalid('signature must be 64 bytes (r || s)');
   } else {
-    receipt.attestation = bytes(json.attestation, 'attestation', MAX_ATTESTATION_DOCUMENT_BYTES);
+    receipt.attestation = receiptBytes(json.attestation, 'attestation', MAX_ATTESTATION_DOCUMENT_BYTES);
   }
   if (mode === 'batched') receipt.inclusion = inclusion(json.inclusion);
   return receipt;
@@ -71,14 +85,14 @@ function inclusion(value: unknown): Receipt['inclusion'] {
   // A tree of MAX_BATCH_LEAVES leaves has paths of at most log2 of it.
   if (!Array.isArray(path) || path.length > 12) throw invalid('inclusion.path must be a list of at most 12 hashes');
   const hashes = path.map((entry, i) => {
-    const hash = bytes(entry, `inclusion.path[${i}]`, 32);
+    const hash = receiptBytes(entry, `inclusion.path[${i}]`, 32);
     if (hash.length !== 32) throw invalid(`inclusion.path[${i}] must be 32 bytes`);
     return hash;
   });
   return { index, size, path: hashes };
 }
 
-function bytes(value: unknown, name: string, maxBytes: number): Uint8Array {
+export function receiptBytes(value: unknown, name: string, maxBytes: number): Uint8Array {
   // base64 expands by 4/3: refuse long text before decoding it.
   if (typeof value !== 'string' || value.length > Math.ceil(maxBytes / 3) * 4) throw invalid(`${name} must be base64 of at most ${maxBytes} bytes`);
   try {
