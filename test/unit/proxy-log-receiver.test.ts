@@ -10,6 +10,16 @@ import { LogLineSplitter, logSourceLabel, runLogsCommand, sanitizeLogText, start
 import { connect, listen } from '@provenant/transport';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+/** Long enough for a loaded 2-core CI machine; a lost line then fails the test instead of hanging the suite. */
+const WAIT_MS = 30_000;
+
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${WAIT_MS} ms`)), WAIT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** A writable that records text and resolves waiters when a pattern shows up. */
 function capture(): { stream: PassThrough; text: () => string; waitFor: (pattern: RegExp) => Promise<void> } {
@@ -26,7 +36,8 @@ function capture(): { stream: PassThrough; text: () => string; waitFor: (pattern
   return {
     stream,
     text: () => text,
-    waitFor: (pattern) => (pattern.test(text) ? Promise.resolve() : new Promise((resolve) => waiters.push({ pattern, resolve }))),
+    waitFor: (pattern) =>
+      pattern.test(text) ? Promise.resolve() : within(new Promise((resolve) => waiters.push({ pattern, resolve })), `output matching ${pattern}`),
   };
 }
 
@@ -70,13 +81,16 @@ describe('provenant logs and the daemon --log-sink over unix sockets', () => {
     let listening: (address: string) => void = () => undefined;
     const ready = new Promise<string>((resolve) => (listening = resolve));
     const exit = runLogsCommand(['--listen', `unix://${socketPath}`], { stdout: stdout.stream, stderr: stderr.stream }, { signal: abort.signal, onListening: listening });
-    assert.equal(await ready, `unix://${socketPath}`);
-    const client = net.connect(socketPath);
-    client.end('{"event":"a"}\n\u001b]0;pwned\u0007{"event":"b"}\n');
-    await stderr.waitFor(/disconnected/);
-    assert.match(stderr.text(), /^provenant logs: enclave #1 connected\n\[enclave #1\] \{"event":"a"\}\n\[enclave #1\] \?\]0;pwned\?\{"event":"b"\}\n/);
-    abort.abort();
-    assert.equal(await exit, 0);
+    try {
+      assert.equal(await within(ready, 'listening address'), `unix://${socketPath}`);
+      const client = net.connect(socketPath);
+      client.end('{"event":"a"}\n\u001b]0;pwned\u0007{"event":"b"}\n');
+      await stderr.waitFor(/disconnected/);
+      assert.match(stderr.text(), /^provenant logs: enclave #1 connected\n\[enclave #1\] \{"event":"a"\}\n\[enclave #1\] \?\]0;pwned\?\{"event":"b"\}\n/);
+    } finally {
+      abort.abort();
+      assert.equal(await within(exit, 'exit'), 0);
+    }
   });
 
   it('labels a source from the transport: vsock peer CID, tcp host:port, else the connection number', async () => {
@@ -128,7 +142,7 @@ describe('provenant logs and the daemon --log-sink over unix sockets', () => {
       { stdout: stdout.stream, stderr: stderr.stream, signal: abort.signal },
     );
     try {
-      await readyLine;
+      await within(readyLine, 'boot.ready line');
       const events = lines.map((line) => JSON.parse(line).event);
       assert.deepEqual(events.slice(0, 2), ['boot.listening', 'boot.mock_nsm']);
       // The parent gets the same lines as the console.
@@ -136,7 +150,7 @@ describe('provenant logs and the daemon --log-sink over unix sockets', () => {
       assert.deepEqual(lines, consoleLines.slice(0, lines.length));
     } finally {
       abort.abort();
-      assert.equal(await exit, 0);
+      assert.equal(await within(exit, 'exit'), 0);
       await receiver.close();
     }
   });
@@ -149,9 +163,12 @@ describe('provenant logs and the daemon --log-sink over unix sockets', () => {
       ['--listen', `unix://${path.join(dir, 'enclave-b.sock')}`, '--nsm', 'mock', '--allow-mock-nsm', '--mock-state-dir', path.join(dir, 'mock-b'), '--log-sink', `unix://${path.join(dir, 'nobody.sock')}`],
       { stdout: stdout.stream, stderr: stderr.stream, signal: abort.signal },
     );
-    await stdout.waitFor(/^ready unix:/);
-    abort.abort();
-    assert.equal(await exit, 0);
+    try {
+      await stdout.waitFor(/^ready unix:/);
+    } finally {
+      abort.abort();
+      assert.equal(await within(exit, 'exit'), 0);
+    }
     const stats = stderr.text().trim().split('\n').map((line) => JSON.parse(line)).find((record) => record.event === 'log.sink_stats');
     assert.equal(stats?.sentLines, 0);
   });
