@@ -44,6 +44,16 @@ export {
   type SetupRecord,
 } from './groth16/groth16-setup.js';
 export { proveGroth16, type Groth16ProofJson, type Groth16ProveOptions, type Groth16ProveResult } from './groth16/groth16-prove.js';
+export {
+  ProverPool,
+  MAX_PROVE_TIMEOUT_MS,
+  MAX_PROVER_CACHED_KEYS,
+  MAX_PROVER_PROCESSES,
+  MAX_PROVER_QUEUE,
+  MAX_ZKEY_ID_LENGTH,
+  type ProveJob,
+  type ProverPoolOptions,
+} from './groth16/prover-pool.js';
 export { verifyGroth16WithSnarkjs } from './groth16/groth16-snarkjs-verify.js';
 export { exportSolidityVerifier } from './groth16/solidity-verifier.js';
 export { readPtauHeader, requiredPtauPower, MAX_PTAU_POWER, type PtauHeader } from './groth16/powers-of-tau.js';

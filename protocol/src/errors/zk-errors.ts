@@ -102,6 +102,18 @@ export const ZK_ERRORS = defineErrors({
     base: 'Error',
     exposable: true,
   },
+  PRV_ERR_ZK_PROVER_BUSY: {
+    message: 'too many proofs are waiting for a proving process',
+    status: 503,
+    base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_ZK_PROVER_CLOSED: {
+    message: 'the prover pool is closed',
+    status: 503,
+    base: 'Error',
+    exposable: true,
+  },
   PRV_ERR_ZK_UNSUPPORTED: {
     message: 'the model cannot be compiled to a circuit',
     status: 422,
