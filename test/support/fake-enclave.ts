@@ -38,6 +38,7 @@ export function cannedModel(name: string, source: 'boot' | 'upload' = 'boot', si
     source,
     inputs: [{ name: 'input', dtype: 'FP32', shape: [-1, 4] }],
     outputs: [{ name: 'output', dtype: 'FP32', shape: [-1, 4] }],
+    plan: null,
   };
 }
 

@@ -167,7 +167,7 @@ test('an enclave answer that breaks the protocol is a 502, not forwarded', async
 test('/v1/models, DELETE /v1/models/{name} and /v1/attestation', async () => {
   const fake = h.enclaves[0]!;
   const list = await getJson(`${h.url}/v1/models`);
-  assert.deepEqual(list.body, { models: [{ name: 'iris', sha256: 'ab'.repeat(32), size: 1234, loaded_at: 1_700_000_000_000, source: 'boot', enclaves: 1 }] });
+  assert.deepEqual(list.body, { models: [{ name: 'iris', sha256: 'ab'.repeat(32), size: 1234, loaded_at: 1_700_000_000_000, source: 'boot', plan: null, enclaves: 1 }] });
   const deleted = await getJson(`${h.url}/v1/models/iris`, { method: 'DELETE' });
   assert.deepEqual(deleted.body, { name: 'iris', deleted: true });
   assert.deepEqual(fake.requests.at(-1), { id: fake.requests.at(-1)!.id, op: 'model.delete', body: { name: 'iris' } });

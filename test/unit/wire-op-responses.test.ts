@@ -26,6 +26,7 @@ const info: ModelInfo = {
   source: 'boot',
   inputs: [{ name: 'input', dtype: 'FP32', shape: [-1, 4] }],
   outputs: [{ name: 'logits', dtype: 'FP32', shape: [-1, 3] }],
+  plan: null,
 };
 
 describe('op response bodies', () => {

@@ -66,4 +66,17 @@ export const PLAN_ERRORS = defineErrors({
     base: 'Error',
     exposable: true,
   },
+  // Running a plan in the enclave (enclave-app/src/plans).
+  PRV_ERR_PLAN_ZK_UNAVAILABLE: {
+    message: 'this enclave does not run zk segments (its config sets zk.ptau to "none")',
+    status: 409,
+    base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_PLAN_ZK_UNSUPPORTED: {
+    message: 'a zk segment of the plan cannot be proven as requested',
+    status: 422,
+    base: 'Error',
+    exposable: true,
+  },
 });

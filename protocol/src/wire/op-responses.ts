@@ -1,9 +1,10 @@
 import { fromHex, toHex } from '../encoding/index.js';
 import { createError } from '../errors/index.js';
 import { MAX_ATTESTATION_DOCUMENT_BYTES, MAX_MODEL_BYTES, MAX_MODEL_NAME_CHARS, MAX_TENSOR_RANK, MAX_TENSORS_PER_REQUEST } from '../limits.js';
-import { parseReceipt, type ReceiptJson } from '../receipt/index.js';
+import { PLAN_RECEIPT_FORMAT, parsePlanReceipt, parseReceipt, type PlanReceiptJson, type ReceiptJson } from '../receipt/index.js';
 import { assertTensorSet, isTensorDType, MAX_TENSOR_NAME_CHARS } from '../tensor/index.js';
-import { readArray, readBool, readBytes, readEnum, readObject, readString, readUint, type Fields } from './field-readers.js';
+import { readArray, readBool, readBytes, readEnum, readObject, readOptionalString, readString, readUint, type Fields } from './field-readers.js';
+import { MAX_PLAN_JSON_BYTES } from '../plan/index.js';
 import {
   assertModelName,
   parseWireTensor,
@@ -40,7 +41,7 @@ export function encodeInferResponse(response: InferResponse): Fields {
   return {
     model: { name: response.model.name, sha256: response.model.sha256 },
     outputs: response.outputs.map(wireTensor),
-    receipt: receiptFields(response.receipt),
+    receipt: response.receipt.format === PLAN_RECEIPT_FORMAT ? planReceiptFields(response.receipt) : receiptFields(response.receipt),
   };
 }
 
@@ -52,8 +53,43 @@ export function parseInferResponse(body: unknown): InferResponse {
   return {
     model: { name: readModelName(model, 'name', 'infer response.model'), sha256: readSha256Hex(model, 'sha256', 'infer response.model') },
     outputs,
-    receipt: parseReceiptFields(f.receipt, 'infer response.receipt'),
+    receipt: parseAnyReceiptFields(f.receipt, 'infer response.receipt'),
   };
+}
+
+// --- receipt.get -------------------------------------------------------------------------------------
+
+export function encodeReceiptGetResponse(receipt: PlanReceiptJson): Fields {
+  return { receipt: planReceiptFields(receipt) };
+}
+
+export function parseReceiptGetResponse(body: unknown): PlanReceiptJson {
+  const f = readObject(body, 'receipt.get response', ['receipt']);
+  return parsePlanReceiptFields(f.receipt, 'receipt.get response.receipt');
+}
+
+/** A v1 or a plan receipt, told apart by format; each parsed by its own strict parser. */
+function parseAnyReceiptFields(value: unknown, path: string): ReceiptJson | PlanReceiptJson {
+  const format = value !== null && typeof value === 'object' ? (value as { format?: unknown }).format : undefined;
+  return format === PLAN_RECEIPT_FORMAT ? parsePlanReceiptFields(value, path) : parseReceiptFields(value, path);
+}
+
+/**
+ * A plan receipt's values are plain JSON (strings, numbers, arrays, objects; snarkjs' proof and key inside
+ * the proof entries), so it crosses the wire as it is. The parent checks it with parsePlanReceipt (exact
+ * fields at every level the format fixes, sizes) and then passes the same values on, never re-encoded.
+ */
+function planReceiptFields(receipt: PlanReceiptJson): Fields {
+  return receipt as unknown as Fields;
+}
+
+function parsePlanReceiptFields(value: unknown, path: string): PlanReceiptJson {
+  try {
+    parsePlanReceipt(value);
+  } catch (error) {
+    throw createError('PRV_ERR_WIRE_MALFORMED', `${path} is not a valid plan receipt`, { cause: error });
+  }
+  return value as PlanReceiptJson;
 }
 
 /** Copies a receipt field by field so nothing but the receipt's own fields reaches the wire. */
@@ -98,11 +134,15 @@ export function encodeModelInfo(info: ModelInfo): Fields {
     source: info.source,
     inputs: info.inputs.map(specFields),
     outputs: info.outputs.map(specFields),
+    plan: info.plan,
   };
 }
 
 export function parseModelInfo(body: unknown, path = 'model info'): ModelInfo {
-  const f = readObject(body, path, ['name', 'sha256', 'size', 'loaded_at', 'source', 'inputs', 'outputs']);
+  const f = readObject(body, path, ['name', 'sha256', 'size', 'loaded_at', 'source', 'inputs', 'outputs', 'plan']);
+  // Required (nil when the model has no default plan), so a parent never mistakes an old enclave's silence for "none".
+  if (!Object.hasOwn(f, 'plan')) throw malformed(`${path}.plan is required (nil for none)`);
+  const plan = readOptionalString(f, 'plan', path, MAX_PLAN_JSON_BYTES) ?? null;
   const size = readUint(f, 'size', path, MAX_MODEL_BYTES);
   if (size === 0) throw malformed(`${path}.size must be positive`);
   return {
@@ -113,6 +153,7 @@ export function parseModelInfo(body: unknown, path = 'model info'): ModelInfo {
     source: readEnum(f, 'source', path, ['boot', 'upload'] as const),
     inputs: readSpecs(f, 'inputs', path),
     outputs: readSpecs(f, 'outputs', path),
+    plan,
   };
 }
 
