@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadIris, mnistSplit, MNIST_PIXELS } from '@provenant/models';
-import type { CompiledCircuit, QuantizationConfig } from '@provenant/prover';
+import { requiredPtauPower, type CompiledCircuit, type QuantizationConfig } from '@provenant/prover';
 import { checkCircuitAgainstReferences } from '../support/zk-circuit-check.js';
 import { REPO_ROOT, vectorPath } from '../support/paths.js';
 
@@ -39,6 +39,10 @@ test('mnist-mlp (784-128-10): a handful of test digits check out and agree with 
   const relu = r.circuit.stats.perOp.find((o) => o.op === 'Relu')!;
   assert.equal(relu.constraints, 128 * (8 + 20 + 2), 'one shared decomposition per hidden neuron');
   assert.equal(r.circuit.stats.perOp.filter((o) => o.op === 'Gemm').reduce((s, o) => s + o.constraints, 0), 0);
+  // Pixels in [0, 1] at 2^8 are checked unsigned at 9 bits (plus the recomposition), which keeps the
+  // circuit under 2^14 - nPublic - 1 constraints: snarkjs proves it on a 2^14 domain, not 2^15.
+  assert.equal(r.circuit.stats.perOp.find((o) => o.node === '(input)' && o.op === 'RangeCheck')?.constraints, 784 * (9 + 1));
+  assert.equal(requiredPtauPower(r.circuit.stats.constraints, r.circuit.nPublic), 14);
 });
 
 test('mnist-cnn (conv 4x3x3, avgpool, dense): two test digits check out and agree with onnxruntime', async (t) => {

@@ -144,3 +144,32 @@ test('tampered public signals and commitments to another output, input or salt a
   assert.equal(checkWitness(iris.r1cs, w.values.slice(0, -1)).ok, false, 'a short witness');
   assert.equal(checkWitness(iris.r1cs, [2n, ...w.values.slice(1)]).ok, false, 'wire 0 must be ONE');
 });
+
+test('a non-negative inputRange is checked unsigned: a negative input has no witness', () => {
+  const bytes = encodeModel(buildModel({ graph: graph({
+    nodes: [node('Relu', ['x'], ['y'], [], { name: 'relu' })],
+    inputs: [tensorValueInfo('x', TensorDataType.FLOAT, [1, 2])],
+    outputs: [tensorValueInfo('y', TensorDataType.FLOAT, [1, 2])],
+  }) }));
+  // [0, 1] at scale 2^8 is [0, 256]: 9 unsigned bits (signed-offset would take 10), plus the recomposition.
+  const c = compileOnnx(bytes, { scaleBits: 8, bitWidth: 12, inputRange: [0, 1] });
+  assert.equal(c.stats.perOp.find((o) => o.node === '(input)' && o.op === 'RangeCheck')?.constraints, 2 * (9 + 1));
+  const w = c.witness(Float32Array.of(0.5, 1), { salt: 3n });
+  assert.deepEqual(checkWitness(c.r1cs, w.values), { ok: true });
+  everySingleWireMutationFails(c, w.values);
+  // Wire order (docs/zk.md §2): ONE, 2 public commitments, the 2 input elements, 2 salts, then the
+  // first input element's 9 bits, least significant first.
+  const x0 = 1 + c.nPublic;
+  const bits0 = x0 + 4;
+  assert.equal(w.values[x0], 128n);
+  assert.deepEqual(w.values.slice(bits0, bits0 + 9), [0n, 0n, 0n, 0n, 0n, 0n, 0n, 1n, 0n]);
+  // -0.5 = -128: the real generator refuses it; a generator that skips the check would write the field
+  // element p - 128 and the low 9 bits of -128, and the recomposition (at most 511) cannot reach p - 128.
+  assert.throws(() => c.witness(Float32Array.of(-0.5, 1), { salt: 3n }), (e: Error & { code?: string }) => e.code === 'PRV_ERR_ZK_OVERFLOW' && e.message.includes('(input)'));
+  const forged = [...w.values];
+  forged[x0] = add(0n, -128n);
+  const low = BigInt.asUintN(9, -128n);
+  for (let i = 0; i < 9; i++) forged[bits0 + i] = (low >> BigInt(i)) & 1n;
+  // Constraints 0-8 (the bits are boolean) hold; the first to fail is 9, x0's recomposition.
+  assert.deepEqual(checkWitness(c.r1cs, forged), { ok: false, failedConstraint: 9 });
+});

@@ -2,7 +2,7 @@ import { createError } from '@provenant/protocol';
 import type { OnnxNode } from '@provenant/onnx';
 import type { ConstraintSystem } from '../circuit/constraint-system.js';
 import { lcSignal, type Lc } from '../circuit/linear-combination.js';
-import { rangeCheckSigned } from '../circuit/gadgets/bits.js';
+import { decompose, rangeCheckSigned } from '../circuit/gadgets/bits.js';
 import { commitmentGadget } from '../commitment/poseidon-circuit.js';
 import type { CircuitPlan } from './circuit-plan.js';
 import { constFromTensor } from './circuit-plan.js';
@@ -12,7 +12,7 @@ import { argMax, averagePool, maxPool } from './ops/pool-ops.js';
 import { relu, toScale } from './ops/rescale-ops.js';
 import { add, reshapeLike } from './ops/shape-ops.js';
 import type { QuantizationConfig } from './quantization-config.js';
-import { inputBitWidth } from './quantization-config.js';
+import { inputRangeCheck } from './quantization-config.js';
 
 type OpHandler = (ctx: OpContext, inputs: readonly (GraphValue | undefined)[]) => CircuitTensor;
 
@@ -66,15 +66,15 @@ export function buildCircuit(
   const outSalt = cs.newSignal('privateInput', outputSalt);
 
   cs.beginOp('(input)', 'RangeCheck');
-  const inBits = inputBitWidth(config);
+  const check = inputRangeCheck(config);
   const input: CircuitTensor = {
     kind: 'circuit',
     shape: plan.inputShape,
     scale: s,
     items: inputSignals.map((sig, i) => {
       const lc = lcSignal(sig);
-      rangeCheckSigned(cs, lc, inBits, `input element ${i}`);
-      return { lc, bound: 1n << BigInt(inBits - 1), err: 2 ** -(s + 1), rangeBits: inBits };
+      decompose(cs, lc, check.offset, check.bits, `input element ${i}`);
+      return { lc, bound: check.bound, err: 2 ** -(s + 1), rangeBits: check.signedBits };
     }),
   };
   cs.endOp();

@@ -60,14 +60,36 @@ export function resolveQuantizationConfig(config: unknown): QuantizationConfig {
   return out;
 }
 
-/** Signed width of the inputs: B, or the fewest bits holding inputRange at scale s. */
-export function inputBitWidth(config: QuantizationConfig): number {
-  if (config.inputRange === undefined) return config.bitWidth;
-  const m = Math.max(Math.abs(config.inputRange[0]), Math.abs(config.inputRange[1]));
+/**
+ * How the input elements are range-checked (docs/zk.md §1): `x + offset ∈ [0, 2^bits)` by one bits-wide
+ * decomposition. A non-negative inputRange is checked unsigned (offset 0, the fewest bits holding its
+ * maximum at scale s); any other range signed (offset 2^(bits-1), bits including the sign). Without an
+ * inputRange, inputs are signed B-bit values. Either way every input lies in the signed B-bit range
+ * [-2^(B-1), 2^(B-1)) that the commitment's packing (x + 2^(B-1), docs/zk.md §3) requires.
+ */
+export interface InputRangeCheck {
+  readonly bits: number;
+  readonly offset: bigint;
+  /** Smallest signed width holding every checked value (`bits` + 1 when unsigned). */
+  readonly signedBits: number;
+  /** Largest |x| the check allows. */
+  readonly bound: bigint;
+}
+
+export function inputRangeCheck(config: QuantizationConfig): InputRangeCheck {
+  const B = config.bitWidth;
+  const range = config.inputRange;
+  if (range === undefined) return { bits: B, offset: 1n << BigInt(B - 1), signedBits: B, bound: 1n << BigInt(B - 1) };
+  const m = Math.max(Math.abs(range[0]), Math.abs(range[1]));
   const qmax = BigInt(Math.ceil(m * 2 ** config.scaleBits));
-  const width = qmax.toString(2).length + 1;
-  if (width > config.bitWidth) invalid('inputRange does not fit bitWidth at scaleBits');
-  return width;
+  const magnitudeBits = qmax.toString(2).length;
+  if (range[0] >= 0) {
+    if (magnitudeBits + 1 > B) invalid('inputRange does not fit bitWidth at scaleBits');
+    return { bits: magnitudeBits, offset: 0n, signedBits: magnitudeBits + 1, bound: (1n << BigInt(magnitudeBits)) - 1n };
+  }
+  const width = magnitudeBits + 1;
+  if (width > B) invalid('inputRange does not fit bitWidth at scaleBits');
+  return { bits: width, offset: 1n << BigInt(width - 1), signedBits: width, bound: 1n << BigInt(width - 1) };
 }
 
 /** Round half away from zero of x·2^s (x·2^s is exact in float64 for float32 x and s <= 24). */
