@@ -3,6 +3,8 @@ export { ProxyService, PROXY_VERSION, scanModelDir, type ProxyServiceOptions } f
 export { DEFAULT_PROXY_CONFIG, MAX_ENCLAVES, PROXY_USAGE, parseProxyConfig, proxyConfigFromArgs, type ProxyConfig } from './config/proxy-config.js';
 export { EnclavePool, type PoolOptions, type StartupModel } from './enclave/enclave-pool.js';
 export { backoffDelayMs, type BackoffOptions } from './enclave/backoff.js';
+export { MAX_ROUTED_RECEIPTS, ReceiptRoutes } from './enclave/receipt-routes.js';
+export { receiptStatus, type ReceiptStatus } from './enclave/receipt-lookup.js';
 export { buildProxyApp, type ProxyAppOptions } from './http/proxy-app.js';
 export { ProxyMetrics } from './metrics/proxy-metrics.js';
 export { runLogsCommand, LOGS_USAGE, type LogsCommandIo, type LogsCommandOptions } from './logs/logs-command.js';

@@ -16,10 +16,13 @@ import {
   type InferResponse,
   type ModelInfo,
   type Op,
+  type PlanReceiptJson,
 } from '@provenant/protocol';
 import type { EnclaveLink } from './enclave-link.js';
 import { EnclaveSlot, type SlotOptions } from './enclave-slot.js';
 import { fanOutModel } from './model-upload.js';
+import { lookUpReceipt } from './receipt-lookup.js';
+import { ReceiptRoutes } from './receipt-routes.js';
 
 /** A model file loaded into every enclave whenever a connection to it comes up. */
 export interface StartupModel {
@@ -45,6 +48,7 @@ const IDEMPOTENT: ReadonlySet<Op> = new Set(['model.list', 'status', 'attest']);
 export class EnclavePool {
   readonly #slots: EnclaveSlot[];
   readonly #options: PoolOptions;
+  readonly #receipts = new ReceiptRoutes();
   #cursor = 0;
 
   constructor(options: PoolOptions) {
@@ -75,8 +79,16 @@ export class EnclavePool {
 
   async infer(request: InferRequest, signal?: AbortSignal): Promise<InferResponse> {
     const timeoutMs = request.timeoutMs ?? this.#options.requestTimeoutMs;
-    const body = await this.#pick().request('infer', encodeInferRequest({ ...request, timeoutMs }), { timeoutMs, ...(signal === undefined ? {} : { signal }) });
-    return parseInferResponse(body);
+    const link = this.#pick();
+    const response = parseInferResponse(await link.request('infer', encodeInferRequest({ ...request, timeoutMs }), { timeoutMs, ...(signal === undefined ? {} : { signal }) }));
+    // A plan receipt completes later in this enclave: GET /v1/receipts/{id} asks it first.
+    this.#receipts.remember(response.receipt, link.address);
+    return response;
+  }
+
+  /** A plan receipt by id (receipt.get), from the enclave that issued it or else any that holds it. */
+  getReceipt(id: string, options: { wait: boolean; signal?: AbortSignal }): Promise<PlanReceiptJson> {
+    return lookUpReceipt(this.#requireLinks(), this.#receipts, id, { ...options, timeoutMs: this.#options.requestTimeoutMs });
   }
 
   listModels(): Promise<ModelInfo[]> {
@@ -114,13 +126,14 @@ export class EnclavePool {
   }
 
   /**
-   * Uploads to every open link at once. Answers the first enclave's model info when all accepted, else the
+   * Uploads to every open link at once, with the model's default plan (canonical plan JSON) when given. Answers the first enclave's model info when all accepted, else the
    * first refusal (the enclaves that accepted keep the model; they all hash the same bytes, so a split
    * outcome means an enclave-local condition such as a name already taken).
    */
-  async putModel(name: string, size: number, source: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<ModelInfo> {
+  async putModel(name: string, size: number, source: AsyncIterable<Uint8Array>, signal?: AbortSignal, plan?: string): Promise<ModelInfo> {
     const options = { timeoutMs: this.#options.uploadTimeoutMs, ...(signal === undefined ? {} : { signal }) };
-    const streams = this.#requireLinks().map((link) => link.stream('model.put', { name, size }, options));
+    const body = plan === undefined ? { name, size } : { name, size, plan };
+    const streams = this.#requireLinks().map((link) => link.stream('model.put', body, options));
     const results = await fanOutModel(streams, size, source);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;

@@ -58,6 +58,8 @@ export function registerKserveRoutes(app: FastifyInstance, options: ProxyAppOpti
           receipt: parsed.receiptMode,
           ...(parsed.outputs === undefined ? {} : { outputs: parsed.outputs.map((output) => output.name) }),
           ...(parsed.nonce === undefined ? {} : { nonce: parsed.nonce }),
+          ...(parsed.plan === undefined ? {} : { plan: parsed.plan }),
+          ...(parsed.wait === undefined ? {} : { wait: parsed.wait }),
         },
         clientGone(reply),
       );

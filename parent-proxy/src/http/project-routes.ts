@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { MAX_NONCE_BYTES, assertModelName, createError, fromHex, toBase64, type ModelInfo } from '@provenant/protocol';
+import { MAX_NONCE_BYTES, assertModelName, createError, encodePlanJson, fromHex, parsePlanJson, toBase64, type ModelInfo } from '@provenant/protocol';
 import { clientGone } from './kserve-routes.js';
 import type { ProxyAppOptions } from './proxy-app.js';
 
@@ -29,6 +29,7 @@ export function registerProjectRoutes(app: FastifyInstance, options: ProxyAppOpt
         size: model.size,
         loaded_at: model.loadedAt,
         source: model.source,
+        plan: model.plan,
         enclaves,
       })),
     };
@@ -71,8 +72,9 @@ export function registerProjectRoutes(app: FastifyInstance, options: ProxyAppOpt
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    scope.put<{ Params: { name: string } }>('/v1/models/:name', async (request, reply) => {
+    scope.put<{ Params: { name: string }; Querystring: Record<string, unknown> }>('/v1/models/:name', async (request, reply) => {
       const name = assertModelName(request.params.name, 'model name');
+      const plan = planParameter(request.query);
       if (request.headers['transfer-encoding'] !== undefined || request.headers['content-length'] === undefined) {
         throw createError('PRV_ERR_PROXY_LENGTH_REQUIRED');
       }
@@ -81,7 +83,7 @@ export function registerProjectRoutes(app: FastifyInstance, options: ProxyAppOpt
       const size = Number(declared);
       if (size > options.maxModelBytes) throw createError('PRV_ERR_PROXY_BODY_TOO_LARGE', `${size} bytes > ${options.maxModelBytes}`);
       if (size === 0) throw createError('PRV_ERR_INVALID_ARGUMENT', 'the model body is empty');
-      const info = await pool.putModel(name, size, request.raw, clientGone(reply));
+      const info = await pool.putModel(name, size, request.raw, clientGone(reply), plan);
       void reply.code(201);
       return {
         name: info.name,
@@ -89,9 +91,21 @@ export function registerProjectRoutes(app: FastifyInstance, options: ProxyAppOpt
         size: info.size,
         loaded_at: info.loadedAt,
         source: info.source,
+        plan: info.plan,
         inputs: info.inputs.map((spec) => ({ name: spec.name, datatype: spec.dtype, shape: [...spec.shape] })),
         outputs: info.outputs.map((spec) => ({ name: spec.name, datatype: spec.dtype, shape: [...spec.shape] })),
       };
     });
   });
+}
+
+/** ?plan=<url-encoded plan JSON>: the model's default plan, checked here so a bad one fails before the body is read. */
+function planParameter(query: Record<string, unknown>): string | undefined {
+  for (const key of Object.keys(query)) {
+    if (key !== 'plan') throw createError('PRV_ERR_INVALID_ARGUMENT', `unknown query parameter ${JSON.stringify(key.slice(0, 32))}`);
+  }
+  const raw = query.plan;
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw createError('PRV_ERR_PLAN_MALFORMED', 'plan must be given once, as plan JSON');
+  return encodePlanJson(parsePlanJson(raw));
 }

@@ -5,6 +5,7 @@ import type { ProxyMetrics } from '../metrics/proxy-metrics.js';
 import { asProvenantError, errorBody } from './error-reply.js';
 import { registerKserveRoutes } from './kserve-routes.js';
 import { registerProjectRoutes } from './project-routes.js';
+import { registerReceiptRoutes } from './receipt-routes.js';
 
 export interface ProxyAppOptions {
   readonly pool: EnclavePool;
@@ -42,5 +43,6 @@ export function buildProxyApp(options: ProxyAppOptions): FastifyInstance {
   });
   registerKserveRoutes(app, options);
   registerProjectRoutes(app, options);
+  registerReceiptRoutes(app, options);
   return app;
 }

@@ -1,6 +1,7 @@
 import { createError } from '../errors/index.js';
 import { fromHex, toHex } from '../encoding/index.js';
 import { MAX_NONCE_BYTES, MAX_TENSOR_RANK, MAX_TENSORS_PER_REQUEST } from '../limits.js';
+import { encodePlanJson, parsePlan, parsePlanJson, type ProofPlan } from '../plan/index.js';
 import { RECEIPT_MODES, type ReceiptMode } from '../receipt/index.js';
 import { assertTensorSet, elementCount, isTensorDType, MAX_TENSOR_NAME_CHARS, TENSOR_DTYPES, type Tensor } from '../tensor/index.js';
 import { joinInferenceBody, splitInferenceBody } from './kserve-body.js';
@@ -24,10 +25,14 @@ export interface KserveInferRequest {
   readonly nonce?: Uint8Array;
   /** Request-level binary_data_output: outputs without their own binary_data parameter follow it. */
   readonly binaryDataOutput: boolean;
+  /** parameters.plan, checked and in canonical JSON (docs/plans.md §1); absent: the model's default plan. */
+  readonly plan?: string;
+  /** parameters.wait: answer only once every proof of the plan receipt is settled. */
+  readonly wait?: boolean;
 }
 
 const REQUEST_KEYS = ['id', 'parameters', 'inputs', 'outputs'];
-const PARAMETER_KEYS = ['receipt_mode', 'nonce', 'binary_data_output'];
+const PARAMETER_KEYS = ['receipt_mode', 'nonce', 'binary_data_output', 'plan', 'wait'];
 const INPUT_KEYS = ['name', 'shape', 'datatype', 'parameters', 'data'];
 
 /**
@@ -58,6 +63,8 @@ export function parseKserveInferRequest(body: Uint8Array, jsonBytes?: number): K
   if (typeof receiptMode !== 'string' || !(RECEIPT_MODES as readonly string[]).includes(receiptMode)) {
     throw malformed(`request.parameters.receipt_mode must be one of ${RECEIPT_MODES.join(', ')}`);
   }
+  const plan = parameters.plan === undefined ? undefined : encodePlanJson(parsePlanParameter(parameters.plan));
+  const wait = jsonBoolean(parameters, 'wait', 'request.parameters');
   return {
     ...(id === undefined ? {} : { id }),
     inputs,
@@ -65,7 +72,19 @@ export function parseKserveInferRequest(body: Uint8Array, jsonBytes?: number): K
     receiptMode: receiptMode as ReceiptMode,
     ...(nonce === undefined ? {} : { nonce }),
     binaryDataOutput: jsonBoolean(parameters, 'binary_data_output', 'request.parameters') ?? false,
+    ...(plan === undefined ? {} : { plan }),
+    ...(wait === undefined ? {} : { wait }),
   };
+}
+
+/**
+ * parameters.plan is the plan's JSON array itself or a string holding it (KServe parameters are JSON
+ * values; some clients only send strings). Plan errors keep their PRV_ERR_PLAN_* codes.
+ */
+function parsePlanParameter(value: unknown): ProofPlan {
+  if (typeof value === 'string') return parsePlanJson(value);
+  if (Array.isArray(value)) return parsePlan(value);
+  throw createError('PRV_ERR_PLAN_MALFORMED', 'request.parameters.plan must be a plan array or a string holding one');
 }
 
 function parseInput(
@@ -141,6 +160,9 @@ export interface KserveRequestOptions {
   readonly binaryInputs?: boolean;
   readonly outputs?: readonly KserveRequestedOutput[];
   readonly binaryDataOutput?: boolean;
+  /** Sent as parameters.plan (the array). */
+  readonly plan?: ProofPlan;
+  readonly wait?: boolean;
 }
 
 /** Builds a request body from tensors, for clients, tests and benchmarks. */
@@ -150,6 +172,8 @@ export function encodeKserveInferRequest(inputs: readonly Tensor[], options: Kse
   if (options.receiptMode !== undefined) parameters.receipt_mode = options.receiptMode;
   if (options.nonce !== undefined) parameters.nonce = toHex(options.nonce);
   if (options.binaryDataOutput !== undefined) parameters.binary_data_output = options.binaryDataOutput;
+  if (options.plan !== undefined) parameters.plan = JSON.parse(encodePlanJson(options.plan)) as unknown;
+  if (options.wait !== undefined) parameters.wait = options.wait;
   const binaryInputs = options.binaryInputs === true;
   const inputTexts = inputs.map((tensor, i) => {
     const head = `"name":${JSON.stringify(tensor.name)},"shape":${JSON.stringify(tensor.shape)},"datatype":"${tensor.dtype}"`;
