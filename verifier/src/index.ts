@@ -26,3 +26,18 @@ export {
 } from './zk/zk-limits.js';
 export { verifyProofBundle, type ProofBundleReport, type VerifyProofBundleOptions } from './zk/verify-proof-bundle.js';
 export { parseProofBundle, PROOF_BUNDLE_FORMAT, type BundleOutput, type ProofBundle } from './zk/proof-bundle.js';
+export {
+  COMMITMENT_CHUNK,
+  COMMITMENT_DOMAIN_TAG,
+  COMMITMENT_PACK_BITS,
+  MAX_COMMITMENT_ELEMENTS,
+  MAX_COMMITMENT_WIDTH,
+  MIN_COMMITMENT_WIDTH,
+  assertCommitmentSalt,
+  commitPacked,
+  packValues,
+  poseidonCommitment,
+  valuesPerElement,
+} from './zk/commitment/poseidon-commitment.js';
+export { POSEIDON_FULL_ROUNDS, POSEIDON_MAX_INPUTS, POSEIDON_PARTIAL_ROUNDS, poseidonParams, type PoseidonParams } from './zk/commitment/poseidon-params.js';
+export { quantizeForCommitment } from './zk/commitment/quantize-for-commitment.js';
