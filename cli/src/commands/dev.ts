@@ -8,11 +8,15 @@ const USAGE = `usage: provenant dev [--port PORT] [--model-dir DIR]
 
 Starts the local stack: the enclave daemon on the MOCK Nitro Secure Module (a development harness whose
 documents only verify against its own generated root, never against AWS's) and the parent proxy serving
-the HTTP API, with the bundled models. Ctrl-C stops both.
+the HTTP API, with the bundled models. Proof plans with zk segments work, with keys from an INSECURE dev
+ptau made on first use and cached in .provenant/zk-cache (development only). Ctrl-C stops both.
 
   --port PORT       HTTP port (default 8080)
   --model-dir DIR   extra .onnx models the proxy uploads into the enclave at start
 `;
+
+/** Covers the one-off Groth16 setup of a first zk request (docs/benchmarks.md, Mixed plans) and wait=true. */
+const DEV_REQUEST_TIMEOUT_MS = 300_000;
 
 /** `provenant dev`: two real processes, as in production, talking over a Unix socket instead of vsock. */
 export async function devCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -47,6 +51,10 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
       port,
       stateDir: path.join(REPO_ROOT, '.provenant'),
       modelDir: path.join(REPO_ROOT, 'models', 'out'),
+      // Mixed proof plans work out of the box; the first zk request makes the keys (tens of seconds), so
+      // the proxy's deadline leaves room for it.
+      zk: { ptau: 'dev', cacheDir: path.join(REPO_ROOT, '.provenant', 'zk-cache') },
+      proxyArgs: ['--request-timeout-ms', String(DEV_REQUEST_TIMEOUT_MS)],
       ...(values['model-dir'] === undefined ? {} : { uploadModelDir: path.resolve(values['model-dir']) }),
       log: io.stderr,
     });

@@ -20,6 +20,12 @@ export interface LocalStackOptions {
   readonly uploadModelDir?: string;
   /** How the proxy reaches the enclave: a Unix socket (default) or TCP on loopback. vsock needs hardware. */
   readonly link?: 'unix' | 'tcp';
+  /**
+   * Proof plans' zk segments (docs/plans.md §3): the enclave's zk section. "dev" makes an INSECURE local
+   * ptau (development only). Keys are made lazily, at the first zk request for a circuit or at an upload
+   * with a default plan, and cached by circuit digest in cacheDir, so start-up stays fast.
+   */
+  readonly zk?: { readonly ptau: string; readonly cacheDir: string };
   /** Extra `provenant enclave` flags (limits, batch window, ...). */
   readonly enclaveArgs?: readonly string[];
   readonly proxyArgs?: readonly string[];
@@ -57,6 +63,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       '--allow-mock-nsm',
       '--mock-state-dir', mockDir,
       '--model-dir', options.modelDir,
+      ...(options.zk === undefined ? [] : ['--zk-ptau', options.zk.ptau, '--zk-cache-dir', options.zk.cacheDir]),
       ...(options.enclaveArgs ?? []),
     ], options.log);
     children.push(enclave);
