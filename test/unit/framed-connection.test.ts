@@ -152,6 +152,8 @@ describe('FramedConnection', () => {
     await assert.rejects(connection.send({ k: 'chunk', id: 1, seq: 3, data, end: false }), (e) => isProvenantError(e, 'PRV_ERR_WIRE_SEND_QUEUE_FULL'));
     stream.release();
     await Promise.all([second, third]);
+    // Frames handed over in the same turn are corked and reach _write together at the check phase.
+    await new Promise((resolve) => setImmediate(resolve));
     const seqs = stream.written.slice(writesBefore).map((bytes) => {
       const [body] = new FrameDecoder().push(bytes);
       const frame = parseFrame(decodeFrameBody(body as Uint8Array));
