@@ -12,7 +12,15 @@ export { AWS_NITRO_ROOT_G1_PEM, AWS_NITRO_ROOT_G1_SHA256 } from './roots/aws-nit
 export { pemCertificateToDer } from './x509/pem.js';
 export { verifyReceipt, verifyReceiptOrThrow } from './receipt/verify-receipt.js';
 export type { VerifyReceiptOptions } from './receipt/receipt-options.js';
-export type { ReceiptCheck, ReceiptCheckId, ReceiptClaimsView, ReceiptReport } from './receipt/receipt-report.js';
+export type {
+  PlanReportView,
+  PlanSegmentView,
+  ReceiptCheck,
+  ReceiptCheckId,
+  ReceiptClaimsView,
+  ReceiptReport,
+  SegmentEvidence,
+} from './receipt/receipt-report.js';
 export { verifyGroth16 } from './zk/groth16-verify.js';
 export { parseGroth16VerificationKey, groth16VerificationKeyDigest, type Groth16VerificationKey } from './zk/groth16-verification-key.js';
 export { parseGroth16Proof, parsePublicSignals, type Groth16Proof } from './zk/groth16-proof.js';

@@ -1,11 +1,12 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { createError, leafHash, rootFromInclusionPath, type Receipt, type ReceiptClaims } from '@provenant/protocol';
+import { createError, leafHash, rootFromInclusionPath, type Receipt } from '@provenant/protocol';
 import type { AttestationReport } from '../attestation/attestation-report.js';
 import { verifyEcdsa } from '../x509/ecdsa-verify.js';
 import { assertDocumentVerified, assertPublicKeyIsSessionKey, equal, short, verifyReceiptDocument } from './attested-document.js';
 import type { CheckRunner } from '../report/check-runner.js';
 import type { ReceiptCheckId } from './receipt-report.js';
 import type { ResolvedReceiptOptions } from './receipt-options.js';
+import type { CommonClaims } from './receipt-common-checks.js';
 
 /** Evidence checks per mode (docs/receipts.md §5.3), in report order. */
 export const EVIDENCE_CHECKS = {
@@ -22,7 +23,7 @@ export const EVIDENCE_CHECKS = {
 export function runEvidenceChecks(
   runner: CheckRunner<ReceiptCheckId>,
   receipt: Receipt,
-  claims: ReceiptClaims | undefined,
+  claims: CommonClaims | undefined,
   options: ResolvedReceiptOptions,
 ): AttestationReport | undefined {
   if (receipt.mode === 'session') return runSessionChecks(runner, receipt, claims, options);
@@ -32,7 +33,7 @@ export function runEvidenceChecks(
 function runSessionChecks(
   runner: CheckRunner<ReceiptCheckId>,
   receipt: Receipt,
-  claims: ReceiptClaims | undefined,
+  claims: CommonClaims | undefined,
   options: ResolvedReceiptOptions,
 ): AttestationReport | undefined {
   const boot = options.bootDocument === null ? undefined : verifyReceiptDocument(options.bootDocument, options);
@@ -73,7 +74,7 @@ function runSessionChecks(
 function runDocumentChecks(
   runner: CheckRunner<ReceiptCheckId>,
   receipt: Receipt,
-  claims: ReceiptClaims | undefined,
+  claims: CommonClaims | undefined,
   options: ResolvedReceiptOptions,
 ): AttestationReport | undefined {
   const bytes = receipt.attestation;

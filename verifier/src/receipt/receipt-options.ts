@@ -1,4 +1,16 @@
-import { createError, fromHex, isProvenantError, MAX_NONCE_BYTES, tensorsDigest, type Tensor } from '@provenant/protocol';
+import {
+  createError,
+  encodePlanJson,
+  fromHex,
+  isProvenantError,
+  MAX_NONCE_BYTES,
+  MAX_PLAN_SEGMENTS,
+  parsePlan,
+  parsePlanJson,
+  tensorsDigest,
+  type PlanSegment,
+  type Tensor,
+} from '@provenant/protocol';
 import { resolveAttestationOptions } from '../attestation/attestation-options.js';
 
 export interface VerifyReceiptOptions {
@@ -25,6 +37,21 @@ export interface VerifyReceiptOptions {
    * timestamp (docs/receipts.md §5.3), since receipts are checked long after their leaf expired.
    */
   readonly at?: Date;
+  /**
+   * Plan receipts (docs/receipts.md §7.3): the plan the caller sent, as JSON text or the parsed array;
+   * the claims' plan must be the same in canonical form (check expected.plan).
+   */
+  readonly expectedPlan?: string | readonly PlanSegment[];
+  /**
+   * Plan receipts: segment index -> the verifying-key digest (64 hex digits, groth16VerificationKeyDigest)
+   * the caller trusts for that zk segment, instead of taking the key named by enclave-signed claims.
+   */
+  readonly verificationKeys?: Readonly<Record<number, string>>;
+  /**
+   * Plan receipts: report a proof still being computed as a pending (not yet verified) check that does not
+   * fail the report. Default false: a pending proof fails the receipt (fail closed).
+   */
+  readonly allowPending?: boolean;
 }
 
 /** Options after validation. */
@@ -38,6 +65,14 @@ export interface ResolvedReceiptOptions {
   readonly inputDigest: Uint8Array | null;
   readonly outputDigest: Uint8Array | null;
   readonly expectedNonce: Uint8Array | null;
+  /** The tensors themselves, kept to open a plan receipt's input and output commitments. */
+  readonly inputs: readonly Tensor[] | null;
+  readonly outputs: readonly Tensor[] | null;
+  /** Canonical plan JSON (encodePlanJson). */
+  readonly expectedPlan: string | null;
+  /** Segment index -> lowercase hex digest. */
+  readonly verificationKeys: ReadonlyMap<number, string>;
+  readonly allowPending: boolean;
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -52,6 +87,9 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'outputDigest',
   'expectedNonce',
   'at',
+  'expectedPlan',
+  'verificationKeys',
+  'allowPending',
 ]);
 const DIGEST_BYTES = 32; // SHA-256
 
@@ -82,7 +120,43 @@ export function resolveReceiptOptions(options: VerifyReceiptOptions): ResolvedRe
     inputDigest: tensorsOrDigest(options.inputs, options.inputDigest, 'inputs', 'inputDigest'),
     outputDigest: tensorsOrDigest(options.outputs, options.outputDigest, 'outputs', 'outputDigest'),
     expectedNonce: optionalNonce(options.expectedNonce),
+    inputs: options.inputs === undefined ? null : [...options.inputs],
+    outputs: options.outputs === undefined ? null : [...options.outputs],
+    expectedPlan: optionalPlan(options.expectedPlan),
+    verificationKeys: verificationKeyPins(options.verificationKeys),
+    allowPending: optionalBoolean(options.allowPending, 'allowPending'),
   };
+}
+
+function optionalPlan(value: string | readonly PlanSegment[] | undefined): string | null {
+  if (value === undefined) return null;
+  try {
+    return encodePlanJson(typeof value === 'string' ? parsePlanJson(value) : parsePlan(value));
+  } catch (error) {
+    throw invalid(`expectedPlan: ${isProvenantError(error) ? (error.detail ?? error.message) : 'not a proof plan'}`);
+  }
+}
+
+const VK_DIGEST = /^[0-9a-fA-F]{64}$/;
+
+function verificationKeyPins(value: Readonly<Record<number, string>> | undefined): ReadonlyMap<number, string> {
+  const pins = new Map<number, string>();
+  if (value === undefined) return pins;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('verificationKeys must be an object of segment index -> digest');
+  for (const [key, digest] of Object.entries(value)) {
+    // Object keys are strings: accept only canonical indices of segments a plan can have.
+    const index = /^(0|[1-9][0-9]?)$/.test(key) ? Number(key) : -1;
+    if (index < 0 || index >= MAX_PLAN_SEGMENTS) throw invalid(`verificationKeys: ${JSON.stringify(key.slice(0, 16))} is not a segment index below ${MAX_PLAN_SEGMENTS}`);
+    if (typeof digest !== 'string' || !VK_DIGEST.test(digest)) throw invalid(`verificationKeys[${index}] must be a verifying-key digest of 64 hex digits`);
+    pins.set(index, digest.toLowerCase());
+  }
+  return pins;
+}
+
+function optionalBoolean(value: boolean | undefined, name: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw invalid(`${name} must be a boolean`);
+  return value;
 }
 
 function tensorsOrDigest(
