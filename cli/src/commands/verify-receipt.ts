@@ -4,20 +4,24 @@ import {
   isProvenantError,
   MAX_ATTESTATION_DOCUMENT_BYTES,
   MAX_KSERVE_BODY_BYTES,
+  MAX_PLAN_JSON_BYTES,
   parseKserveInferRequest,
   parseKserveInferResponse,
   type Tensor,
 } from '@provenant/protocol';
-import { verifyReceipt, type ReceiptReport, type VerifyReceiptOptions } from '@provenant/verifier';
+import { verifyReceipt, type ReceiptReport, type SegmentEvidence, type VerifyReceiptOptions } from '@provenant/verifier';
 import type { CliIo } from '../main.js';
 import { decodeDocumentInput, parseAtFlag, readBounded, readPcrPins, readRoot, readSource, parseSingleFileArgs, UsageError } from './verify-input.js';
 
 const USAGE = `usage: provenant verify receipt FILE [--boot FILE | --attestation-response FILE] [--root PEM]
        [--pcr N=HEX ...] [--measurements FILE] [--model-sha256 HEX] [--request FILE] [--response FILE]
-       [--nonce HEX] [--allow-debug] [--at ISO8601] [--json]
+       [--nonce HEX] [--plan JSON|@FILE] [--vk INDEX=HEX ...] [--allow-pending] [--allow-debug]
+       [--at ISO8601] [--json]
 
-FILE is the receipt JSON, or a whole inference response JSON (its parameters.receipt is verified and its
-outputs are checked against the receipt's output digest); '-' reads stdin. Checks: docs/receipts.md §5.
+FILE is the receipt JSON, a whole inference response JSON (its parameters.receipt is verified and its
+outputs are checked against the receipt's output digest), or what GET /v1/receipts/{id} returned; '-'
+reads stdin. Checks: docs/receipts.md §5, and §7.3 for plan receipts (provenant.receipt.v2), whose
+input and output commitments are opened with the --request inputs and the response's outputs.
   --boot FILE                  the boot attestation document (raw CBOR, base64 or hex); needed in session mode
   --attestation-response FILE  the JSON GET /v1/attestation returned; its boot_document is used
   --root FILE                  pin this root certificate (PEM or DER) instead of the AWS Nitro Enclaves root G1
@@ -27,6 +31,11 @@ outputs are checked against the receipt's output digest); '-' reads stdin. Check
   --request FILE               the inference request JSON sent: its inputs (and nonce) must match the receipt
   --response FILE              the inference response JSON received, when FILE is the bare receipt
   --nonce HEX                  require this client nonce
+  --plan JSON|@FILE            require this proof plan (plan receipts), given inline or read from FILE
+  --vk INDEX=HEX               trust this verifying-key digest for zk segment INDEX instead of the one the
+                               enclave-signed claims name (repeatable)
+  --allow-pending              report a proof still being computed as pending without failing (exit 0);
+                               by default a pending proof fails the receipt
   --allow-debug                accept a debug-mode enclave (PCR0 all zero)
   --at ISO8601                 check certificates at this instant (default: each document at its own timestamp)
   --json                       print the report as JSON
@@ -38,6 +47,8 @@ const MAX_DOCUMENT_INPUT_BYTES = MAX_ATTESTATION_DOCUMENT_BYTES * 2 + 4096;
 /** GET /v1/attestation: two base64 documents, a 65-byte key and the config, well under this. */
 const MAX_ATTESTATION_RESPONSE_BYTES = 4 * MAX_ATTESTATION_DOCUMENT_BYTES + 64 * 1024;
 const ATTESTATION_RESPONSE_KEYS = ['document', 'boot_document', 'session_key', 'config'];
+/** GET /v1/receipts/{id} (docs/protocol.md): the receipt with its id and settlement status. */
+const RECEIPT_RESPONSE_KEYS = ['id', 'status', 'receipt'];
 
 interface CommandLine {
   readonly source: string;
@@ -50,6 +61,9 @@ interface CommandLine {
   readonly request: string | undefined;
   readonly response: string | undefined;
   readonly nonce: string | undefined;
+  readonly plan: string | undefined;
+  readonly vks: readonly string[];
+  readonly allowPending: boolean;
   readonly allowDebug: boolean;
   readonly at: string | undefined;
   readonly json: boolean;
@@ -66,7 +80,7 @@ export async function verifyReceiptCommand(argv: readonly string[], io: CliIo): 
     }
     line = parsed;
     const { receipt, outputs } = await readReceiptFile(line, io.stdin);
-    report = verifyReceipt(receipt, await buildOptions(line, outputs));
+    report = verifyReceipt(receipt, await buildOptions(line, outputs, io.stdin));
   } catch (error) {
     if (error instanceof UsageError || isProvenantError(error, 'PRV_ERR_INVALID_ARGUMENT')) {
       io.stderr.write(`provenant verify receipt: ${error.message}\n${USAGE}`);
@@ -89,6 +103,9 @@ function parseCommandLine(argv: readonly string[]): CommandLine | 'help' {
     request: { type: 'string' },
     response: { type: 'string' },
     nonce: { type: 'string' },
+    plan: { type: 'string' },
+    vk: { type: 'string', multiple: true },
+    'allow-pending': { type: 'boolean' },
     'allow-debug': { type: 'boolean' },
     at: { type: 'string' },
     json: { type: 'boolean' },
@@ -99,7 +116,8 @@ function parseCommandLine(argv: readonly string[]): CommandLine | 'help' {
   if (values.boot !== undefined && values['attestation-response'] !== undefined) {
     throw new UsageError('give --boot or --attestation-response, not both');
   }
-  const stdinUsers = [file, values.boot, values['attestation-response'], values.request, values.response].filter((file) => file === '-');
+  const planFile = values.plan?.startsWith('@') === true ? values.plan.slice(1) : undefined;
+  const stdinUsers = [file, values.boot, values['attestation-response'], values.request, values.response, planFile].filter((file) => file === '-');
   if (stdinUsers.length > 1) throw new UsageError("only one input can be read from stdin ('-')");
   return {
     source: file,
@@ -112,6 +130,9 @@ function parseCommandLine(argv: readonly string[]): CommandLine | 'help' {
     request: values.request,
     response: values.response,
     nonce: values.nonce,
+    plan: values.plan,
+    vks: values.vk ?? [],
+    allowPending: values['allow-pending'] === true,
     allowDebug: values['allow-debug'] === true,
     at: values.at,
     json: values.json === true,
@@ -131,17 +152,52 @@ async function readReceiptFile(line: CommandLine, stdin: NodeJS.ReadableStream):
     const response = kserve(() => parseKserveInferResponse(bytes), 'FILE');
     return { receipt: response.receipt, outputs: response.outputs };
   }
-  if (line.response === undefined) return { receipt: value };
+  const receipt = isReceiptResponse(value) ? value.receipt : value;
+  if (line.response === undefined) return { receipt };
   const responseBytes = await readSource(line.response, stdin, MAX_KSERVE_BODY_BYTES, '--response');
   const response = kserve(() => parseKserveInferResponse(responseBytes), '--response');
-  return { receipt: value, outputs: response.outputs };
+  return { receipt, outputs: response.outputs };
 }
 
-async function buildOptions(line: CommandLine, outputs: readonly Tensor[] | undefined): Promise<VerifyReceiptOptions> {
+/** GET /v1/receipts/{id}'s body: exactly id, status and receipt, the receipt checked by the verifier. */
+function isReceiptResponse(value: unknown): value is { receipt: unknown } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'format' in value) return false;
+  const keys = Object.keys(value);
+  return keys.length === RECEIPT_RESPONSE_KEYS.length && RECEIPT_RESPONSE_KEYS.every((key) => keys.includes(key));
+}
+
+/** --plan: the plan's JSON text inline, or @FILE (bounded like the plan itself); the verifier parses it. */
+async function readPlanFlag(value: string | undefined, stdin: NodeJS.ReadableStream): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  if (!value.startsWith('@')) return value;
+  const bytes = await readSource(value.slice(1), stdin, MAX_PLAN_JSON_BYTES, '--plan');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError('--plan file is not UTF-8 text');
+  }
+}
+
+/** --vk INDEX=HEX, each index at most once. Index and digest ranges are checked by the verifier's options. */
+function readVkPins(entries: readonly string[]): Record<number, string> | undefined {
+  const pins: Record<number, string> = {};
+  for (const entry of entries) {
+    const match = /^(\d{1,2})=([0-9a-fA-F]{64})$/.exec(entry);
+    if (match === null) throw new UsageError(`--vk ${JSON.stringify(entry.slice(0, 80))} is not INDEX=HEX (a segment index and a 64-hex-digit key digest)`);
+    const index = Number(match[1]);
+    if (index in pins) throw new UsageError(`--vk ${index} given twice`);
+    pins[index] = match[2] as string;
+  }
+  return entries.length === 0 ? undefined : pins;
+}
+
+async function buildOptions(line: CommandLine, outputs: readonly Tensor[] | undefined, stdin: NodeJS.ReadableStream): Promise<VerifyReceiptOptions> {
   const expectedPcrs = await readPcrPins(line.pcrs, line.measurements);
   const at = parseAtFlag(line.at);
   const root = line.root === undefined ? undefined : await readRoot(line.root);
   const bootDocument = await readBootDocument(line);
+  const expectedPlan = await readPlanFlag(line.plan, stdin);
+  const verificationKeys = readVkPins(line.vks);
   let inputs: readonly Tensor[] | undefined;
   let expectedNonce: Uint8Array | undefined = line.nonce === undefined ? undefined : hexFlag(line.nonce, '--nonce');
   if (line.request !== undefined) {
@@ -166,6 +222,9 @@ async function buildOptions(line: CommandLine, outputs: readonly Tensor[] | unde
     ...(outputs === undefined ? {} : { outputs }),
     ...(expectedNonce === undefined ? {} : { expectedNonce }),
     ...(at === undefined ? {} : { at }),
+    ...(expectedPlan === undefined ? {} : { expectedPlan }),
+    ...(verificationKeys === undefined ? {} : { verificationKeys }),
+    allowPending: line.allowPending,
   };
 }
 
@@ -212,8 +271,16 @@ function hexFlag(value: string, flag: string): Uint8Array {
   }
 }
 
+const EVIDENCE_WORDS: Record<SegmentEvidence, string> = {
+  'hardware-attested': 'hardware-attested (enclave evidence verified)',
+  'zero-knowledge-proven': 'zero-knowledge-proven (Groth16 proof verified)',
+  'proof-pending': 'proof PENDING (not verified yet)',
+  'proof-failed': 'proof FAILED (the enclave reports it)',
+  'not-verified': 'NOT verified',
+};
+
 function formatReport(report: ReceiptReport, source: string): string {
-  const lines: string[] = [`receipt ${source === '-' ? '(stdin)' : source}${report.mode === undefined ? '' : ` (${report.mode} mode)`}`];
+  const lines: string[] = [`receipt ${source === '-' ? '(stdin)' : source}${report.mode === undefined ? '' : ` (${report.format === 'provenant.receipt.v2' ? 'plan receipt, ' : ''}${report.mode} mode)`}`];
   const claims = report.claims;
   if (claims !== undefined) {
     lines.push(
@@ -225,6 +292,14 @@ function formatReport(report: ReceiptReport, source: string): string {
       `  nonce        ${claims.nonce ?? '(none)'}`,
       `  key          ${claims.key}`,
     );
+  }
+  const plan = report.plan;
+  if (plan !== undefined) {
+    lines.push(`plan         ${plan.plan}`, `  receipt id   ${plan.id}`);
+    for (const segment of plan.segments) {
+      const what = segment.mode === 'zk' ? ` circuit ${segment.circuit ?? ''} key ${segment.verificationKey ?? ''}` : '';
+      lines.push(`  segment ${segment.index}    ${segment.mode.padEnd(3)} until ${JSON.stringify(segment.until)}: ${EVIDENCE_WORDS[segment.evidence]}${what}`);
+    }
   }
   const doc = report.attestation?.document;
   if (doc !== undefined) {
@@ -239,12 +314,14 @@ function formatReport(report: ReceiptReport, source: string): string {
   lines.push('checks');
   const width = Math.max(...report.checks.map((check) => check.id.length));
   for (const check of report.checks) {
-    const status = check.ok ? 'PASS' : check.skipped === true ? 'SKIP' : 'FAIL';
+    const status = check.ok ? 'PASS' : check.code === 'PRV_ERR_RECEIPT_PROOF_PENDING' ? 'PEND' : check.skipped === true ? 'SKIP' : 'FAIL';
     const code = check.code === undefined ? '' : ` [${check.code}]`;
     lines.push(`  ${status}  ${check.id.padEnd(width)}  ${check.reason ?? ''}${code}`);
   }
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   const failed = report.checks.filter((check) => !check.ok).length;
-  lines.push(report.ok ? 'result: VALID (every check passed)' : `result: INVALID (${failed} of ${report.checks.length} checks did not pass)`);
+  const pending = report.pendingSegments ?? [];
+  if (report.ok && pending.length > 0) lines.push(`result: VALID EXCEPT PENDING (segment(s) ${pending.join(', ')} not yet proven; every other check passed)`);
+  else lines.push(report.ok ? 'result: VALID (every check passed)' : `result: INVALID (${failed} of ${report.checks.length} checks did not pass)`);
   return `${lines.join('\n')}\n`;
 }
