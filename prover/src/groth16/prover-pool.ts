@@ -219,7 +219,8 @@ export class ProverPool {
       }
       this.#dispatch();
     };
-    child.once('error', (error) => gone(`failed (${error.message})`));
+    // 'error' (spawn failure, or a send on a channel that just closed) may come more than once; 'exit' follows.
+    child.on('error', (error) => gone(`failed (${error.message})`));
     child.once('exit', (code, sig) => gone(`exited (${sig ?? code})`));
     this.#workers.push(worker);
     return worker;
