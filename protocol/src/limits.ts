@@ -35,8 +35,12 @@ export const MODEL_CHUNK_BYTES = 1024 * 1024;
 export const MAX_MODEL_BYTES = 512 * 1024 * 1024;
 /** Most request ids one connection may have in flight at once. */
 export const MAX_IN_FLIGHT_PER_CONNECTION = 1024;
-/** Deepest nesting and most values in one frame's message. */
-export const MAX_FRAME_DEPTH = 8;
+/**
+ * Deepest nesting and most values in one frame's message. A plan receipt in a receipt.get answer needs 10:
+ * frame, body, receipt, proofs, entry, verification_key, vk_alphabeta_12 and its two inner levels of
+ * arrays, then the strings (snarkjs' verification_key.json; docs/receipts.md §7.2).
+ */
+export const MAX_FRAME_DEPTH = 12;
 export const MAX_FRAME_VALUES = 1 << 20;
 /** Tensors per request, rank and element count per tensor. */
 export const MAX_TENSORS_PER_REQUEST = 64;
