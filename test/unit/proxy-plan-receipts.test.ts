@@ -24,7 +24,13 @@ function planReceipt(id: string, zk: SegmentProofJson): PlanReceiptJson {
   return { ...cannedReceipt(7), format: PLAN_RECEIPT_FORMAT, id, proofs: [null, zk], openings: { input_salt: null, output_salt: '12345' } };
 }
 
-const PROVEN: SegmentProofJson = { status: 'proven', proof: { protocol: 'groth16' }, public_signals: ['1', '2'], verification_key: { protocol: 'groth16' } };
+/** Shaped like snarkjs' proof.json and verification_key.json: their nesting must cross the wire (MAX_FRAME_DEPTH). */
+const PROVEN: SegmentProofJson = {
+  status: 'proven',
+  proof: { pi_a: ['1', '2', '1'], pi_b: [['1', '2'], ['3', '4'], ['1', '0']], pi_c: ['1', '2', '1'], protocol: 'groth16', curve: 'bn128' },
+  public_signals: ['1', '2'],
+  verification_key: { protocol: 'groth16', curve: 'bn128', nPublic: 2, vk_alphabeta_12: [[['1', '2'], ['3', '4'], ['5', '6']], [['1', '2'], ['3', '4'], ['5', '6']]] },
+};
 
 /**
  * Makes a fake enclave act as the real one does for plans: an infer with a plan answers `issue()`'s receipt and
