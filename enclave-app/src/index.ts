@@ -3,6 +3,7 @@ export {
   DEFAULT_BATCH,
   DEFAULT_HEARTBEAT,
   DEFAULT_LIMITS,
+  DEFAULT_ZK,
   encodeEffectiveConfig,
   parseEnclaveConfig,
   type BatchConfig,
@@ -10,6 +11,7 @@ export {
   type HeartbeatConfig,
   type LimitsConfig,
   type NsmConfig,
+  type ZkConfig,
 } from './config/enclave-config.js';
 export { CONFIG_FLAGS_USAGE, MAX_CONFIG_FILE_BYTES, loadEnclaveConfig } from './config/config-flags.js';
 export { DEFAULT_MOCK_IMAGE, startEnclaveDaemon, type RunningDaemon } from './daemon/enclave-daemon.js';
@@ -29,7 +31,25 @@ export { ModelUpload } from './models/model-upload.js';
 export { assertInputsMatch, runInference, selectOutputs } from './inference/run-inference.js';
 export { fromOrtTensor, toOrtTensor } from './inference/tensor-bridge.js';
 export { AttestationBatcher, type AttestationBatcherOptions, type BatchInclusion } from './receipts/attestation-batcher.js';
-export { ReceiptIssuer, type ReceiptIssuerOptions, type ReceiptRequest } from './receipts/receipt-issuer.js';
+export {
+  ReceiptIssuer,
+  type PlanEvidenceJson,
+  type PlanReceiptRequest,
+  type ReceiptIssuerOptions,
+  type ReceiptRequest,
+} from './receipts/receipt-issuer.js';
+export { ZkKeyStore, type ZkKeys, type ZkKeyStoreOptions } from './plans/zk-keys.js';
+export {
+  DEFAULT_MAX_PREPARED_PLANS,
+  PlanPreparer,
+  type PlanPreparerOptions,
+  type PreparedPlan,
+  type PreparedSegment,
+  type PreparedTeeSegment,
+  type PreparedZkSegment,
+} from './plans/prepared-plan.js';
+export { runPlan, type PlanRunParts, type PlanRunRequest, type PlanRunResult } from './plans/plan-runner.js';
+export { DEFAULT_PROVE_TIMEOUT_MS, ReceiptStore, type GetOptions, type ProofTask, type Prover, type ReceiptStoreOptions } from './plans/receipt-store.js';
 export { WorkQueue, type RunOptions, type WorkQueueOptions } from './scheduling/work-queue.js';
 export { EnclaveService, type EnclaveServiceParts } from './server/enclave-service.js';
 export { EnclaveServer, type EnclaveServerOptions } from './server/enclave-server.js';

@@ -49,7 +49,7 @@ export class EnclaveTestClient {
   }
 
   /** Uploads bytes with model.put in chunks of `chunkBytes`. */
-  async putModel(name: string, bytes: Uint8Array, options: { chunkBytes?: number; size?: number; sha256?: Uint8Array } = {}): Promise<unknown> {
+  async putModel(name: string, bytes: Uint8Array, options: { chunkBytes?: number; size?: number; sha256?: Uint8Array; plan?: string } = {}): Promise<unknown> {
     const id = this.nextId();
     const answer = this.expect(id);
     answer.catch(() => undefined);
@@ -58,7 +58,12 @@ export class EnclaveTestClient {
       k: 'req',
       id,
       op: 'model.put',
-      body: { name, size: options.size ?? bytes.length, ...(options.sha256 === undefined ? {} : { sha256: options.sha256 }) },
+      body: {
+        name,
+        size: options.size ?? bytes.length,
+        ...(options.sha256 === undefined ? {} : { sha256: options.sha256 }),
+        ...(options.plan === undefined ? {} : { plan: options.plan }),
+      },
     });
     let seq = 0;
     for (let at = 0; at < bytes.length || seq === 0; at += chunkBytes) {

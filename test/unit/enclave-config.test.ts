@@ -60,6 +60,19 @@ describe('enclave config', () => {
     assert.deepEqual(encodeEffectiveConfig(a), encodeEffectiveConfig(b));
     const decoded = decodeCbor(encodeEffectiveConfig(a), { maxBytes: 4096, maxDepth: 4, maxItems: 100, allowedTags: new Set() });
     assert.ok(decoded instanceof Map);
-    assert.deepEqual([...decoded.keys()], ['nsm', 'batch', 'limits', 'listen', 'logSink', 'modelDir', 'heartbeat', 'sealModels']);
+    assert.deepEqual([...decoded.keys()], ['zk', 'nsm', 'batch', 'limits', 'listen', 'logSink', 'modelDir', 'heartbeat', 'sealModels']);
+  });
+
+  it('zk section: defaults to ptau "none", refuses unknown keys and out-of-range values, and takes --zk-* flags', async () => {
+    const base = { listen: 'tcp://127.0.0.1:1', nsm: MOCK };
+    const config = parseEnclaveConfig(base);
+    assert.deepEqual(config.zk, { ptau: 'none', cacheDir: '.provenant/zk-cache', scaleBits: 8, bitWidth: 20, provers: 1, maxPendingProofs: 16, maxReceipts: 1024 });
+    assert.throws(() => parseEnclaveConfig({ ...base, zk: { ptau: 'dev', curve: 'bls' } }), isConfigInvalid);
+    assert.throws(() => parseEnclaveConfig({ ...base, zk: { bitWidth: 8, scaleBits: 8 } }), isConfigInvalid);
+    assert.throws(() => parseEnclaveConfig({ ...base, zk: { maxPendingProofs: 0 } }), isConfigInvalid);
+    assert.throws(() => parseEnclaveConfig({ ...base, zk: { ptau: '' } }), isConfigInvalid);
+    const flagged = await loadEnclaveConfig(['--listen', 'tcp://127.0.0.1:1', '--nsm', 'mock', '--allow-mock-nsm', '--mock-state-dir', '/tmp/x', '--zk-ptau', 'dev', '--zk-max-receipts', '5']);
+    assert.equal(flagged.zk.ptau, 'dev');
+    assert.equal(flagged.zk.maxReceipts, 5);
   });
 });

@@ -5,7 +5,7 @@ import { parseEnclaveConfig, type EnclaveConfig } from './enclave-config.js';
 /** A config file is a few hundred bytes; refuse anything that is clearly not one before reading it. */
 export const MAX_CONFIG_FILE_BYTES = 64 * 1024;
 
-type FlagTarget = readonly [section: 'root' | 'nsm' | 'limits' | 'batch' | 'heartbeat', key: string, kind: 'string' | 'int' | 'true'];
+type FlagTarget = readonly [section: 'root' | 'nsm' | 'limits' | 'batch' | 'heartbeat' | 'zk', key: string, kind: 'string' | 'int' | 'true'];
 
 /** Each flag sets one config field; flags win over the file. */
 const FLAGS: Readonly<Record<string, FlagTarget>> = {
@@ -29,10 +29,17 @@ const FLAGS: Readonly<Record<string, FlagTarget>> = {
   '--batch-max-leaves': ['batch', 'maxLeaves', 'int'],
   '--heartbeat-interval-ms': ['heartbeat', 'intervalMs', 'int'],
   '--heartbeat-timeout-ms': ['heartbeat', 'timeoutMs', 'int'],
+  '--zk-ptau': ['zk', 'ptau', 'string'],
+  '--zk-cache-dir': ['zk', 'cacheDir', 'string'],
+  '--zk-scale-bits': ['zk', 'scaleBits', 'int'],
+  '--zk-bit-width': ['zk', 'bitWidth', 'int'],
+  '--zk-provers': ['zk', 'provers', 'int'],
+  '--zk-max-pending-proofs': ['zk', 'maxPendingProofs', 'int'],
+  '--zk-max-receipts': ['zk', 'maxReceipts', 'int'],
 };
 
 export const CONFIG_FLAGS_USAGE = `options:
-  --config FILE              JSON config (keys: listen, nsm, modelDir, limits, batch, heartbeat, logSink, sealModels)
+  --config FILE              JSON config (keys: listen, nsm, modelDir, limits, batch, heartbeat, logSink, sealModels, zk)
   --listen ADDRESS           vsock://ANY:5000 | unix:///path | tcp://127.0.0.1:PORT
   --nsm device|mock          NSM backend (mock also needs --allow-mock-nsm and --mock-state-dir)
   --allow-mock-nsm           explicitly accept the mock NSM (its documents prove nothing)
@@ -44,12 +51,15 @@ export const CONFIG_FLAGS_USAGE = `options:
   --max-model-bytes N  --max-models N  --max-queue N  --concurrency N  --ort-threads N  --max-in-flight N
   --request-timeout-ms N  --max-frame-bytes N  --batch-window-ms N  --batch-max-leaves N
   --heartbeat-interval-ms N  --heartbeat-timeout-ms N
+  --zk-ptau none|dev|FILE    powers of tau for proof plans' zk segments (default none: zk refused; dev: insecure)
+  --zk-cache-dir DIR         proving keys by circuit digest (default .provenant/zk-cache)
+  --zk-scale-bits N  --zk-bit-width N  --zk-provers N  --zk-max-pending-proofs N  --zk-max-receipts N
 `;
 
 /** Parses daemon flags (and the --config file they may name) into a validated configuration. */
 export async function loadEnclaveConfig(argv: readonly string[]): Promise<EnclaveConfig> {
   let configFile: string | undefined;
-  const overrides: Record<string, Record<string, unknown>> = { root: {}, nsm: {}, limits: {}, batch: {}, heartbeat: {} };
+  const overrides: Record<string, Record<string, unknown>> = { root: {}, nsm: {}, limits: {}, batch: {}, heartbeat: {}, zk: {} };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     if (flag === '--config') {
@@ -100,7 +110,7 @@ async function readConfigFile(file: string): Promise<unknown> {
 function merge(base: unknown, overrides: Record<string, Record<string, unknown>>): unknown {
   if (base === null || typeof base !== 'object' || Array.isArray(base)) return base; // parseEnclaveConfig reports it
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>), ...overrides.root };
-  for (const section of ['nsm', 'limits', 'batch', 'heartbeat'] as const) {
+  for (const section of ['nsm', 'limits', 'batch', 'heartbeat', 'zk'] as const) {
     const extra = overrides[section] as Record<string, unknown>;
     if (Object.keys(extra).length === 0) continue;
     const existing = out[section];

@@ -35,6 +35,27 @@ export interface EnclaveConfig {
    * hold only locked PCRs); uploads and deletes are then refused with PRV_ERR_MODEL_SEALED.
    */
   readonly sealModels: boolean;
+  /** Proof plans' zk segments: keys, proving and the plan-receipt store (enclave-app/README.md §zk). */
+  readonly zk: ZkConfig;
+}
+
+export interface ZkConfig {
+  /**
+   * Powers of tau for Groth16 setup: "none" (zk segments refused with PRV_ERR_PLAN_ZK_UNAVAILABLE), "dev"
+   * (an insecure locally made ptau, development only), or the path of a ceremony's .ptau file.
+   */
+  readonly ptau: string;
+  /** Where proving keys are cached by circuit digest (as `provenant zk setup --cache-dir` writes them). */
+  readonly cacheDir: string;
+  /** Fixed point of every zk segment's circuit (docs/zk.md §1); the plan claims carry them per segment. */
+  readonly scaleBits: number;
+  readonly bitWidth: number;
+  /** Long-lived proving processes. */
+  readonly provers: number;
+  /** Proofs queued or running at once; a request that would exceed it is refused with PRV_ERR_ZK_PROVER_BUSY. */
+  readonly maxPendingProofs: number;
+  /** Plan receipts kept for receipt.get; the oldest settled one is evicted first. */
+  readonly maxReceipts: number;
 }
 
 export interface NsmConfig {
@@ -95,6 +116,24 @@ export const DEFAULT_LIMITS: LimitsConfig = {
 };
 export const DEFAULT_BATCH: BatchConfig = { windowMs: 0, maxLeaves: 256 };
 export const DEFAULT_HEARTBEAT: HeartbeatConfig = { intervalMs: 5_000, timeoutMs: 15_000 };
+/** zk off by default: proving keys need a trusted ptau, which only the operator can choose. */
+export const DEFAULT_ZK: ZkConfig = {
+  ptau: 'none',
+  cacheDir: '.provenant/zk-cache', // the prover CLI's default, so `provenant zk setup` output is found
+  scaleBits: 8,
+  bitWidth: 20, // covers the bundled models' activations at scaleBits 8 (docs/zk.md, Choosing a configuration)
+  provers: 1, // snarkjs already spreads one proof over every core
+  maxPendingProofs: 16,
+  maxReceipts: 1024,
+};
+/** Bounds for the zk section: the circuit compiler's own limits (docs/zk.md §1) and memory per receipt. */
+const MAX_ZK_SCALE_BITS = 24;
+const MIN_ZK_BIT_WIDTH = 4;
+const MAX_ZK_BIT_WIDTH = 64;
+const MAX_ZK_PROVERS = 64;
+const MAX_ZK_PENDING_PROOFS = 4096;
+/** A settled plan receipt holds up to ~8 proofs and keys (~20 KB each): 65,536 receipts stay under ~10 GB worst case. */
+const MAX_ZK_RECEIPTS = 65_536;
 /** Longest path or label accepted in the config. */
 const MAX_CONFIG_STRING_CHARS = 1024;
 const MAX_QUEUE = 65_536;
@@ -137,7 +176,7 @@ function optionalStr(value: unknown, path: string): string | null {
 
 /** Validates a configuration object (parsed JSON with flags merged in). Every field is checked here. */
 export function parseEnclaveConfig(value: unknown): EnclaveConfig {
-  const root = object(value, 'config', ['listen', 'nsm', 'modelDir', 'limits', 'batch', 'heartbeat', 'logSink', 'sealModels']);
+  const root = object(value, 'config', ['listen', 'nsm', 'modelDir', 'limits', 'batch', 'heartbeat', 'logSink', 'sealModels', 'zk']);
   const listen = transportAddress(root.listen, 'config.listen');
   const logSink = root.logSink === undefined || root.logSink === null ? null : transportAddress(root.logSink, 'config.logSink');
   if (root.sealModels !== undefined && typeof root.sealModels !== 'boolean') throw invalid('config.sealModels must be a boolean');
@@ -187,7 +226,23 @@ export function parseEnclaveConfig(value: unknown): EnclaveConfig {
   if (heartbeat.timeoutMs < heartbeat.intervalMs) throw invalid('config.heartbeat.timeoutMs must be at least intervalMs');
   const modelDir = optionalStr(root.modelDir, 'config.modelDir');
   if (sealModels && modelDir === null) throw invalid('config.sealModels needs config.modelDir (sealing an empty model set pins nothing)');
-  return { listen, nsm, modelDir, limits, batch, heartbeat, logSink, sealModels };
+  return { listen, nsm, modelDir, limits, batch, heartbeat, logSink, sealModels, zk: parseZkConfig(root.zk) };
+}
+
+function parseZkConfig(value: unknown): ZkConfig {
+  const json = object(value ?? {}, 'config.zk', Object.keys(DEFAULT_ZK));
+  const scaleBits = int(json.scaleBits, 'config.zk.scaleBits', 0, MAX_ZK_SCALE_BITS, DEFAULT_ZK.scaleBits);
+  const bitWidth = int(json.bitWidth, 'config.zk.bitWidth', MIN_ZK_BIT_WIDTH, MAX_ZK_BIT_WIDTH, DEFAULT_ZK.bitWidth);
+  if (bitWidth <= scaleBits) throw invalid('config.zk.bitWidth must exceed config.zk.scaleBits (values need integer bits)');
+  return {
+    ptau: json.ptau === undefined ? DEFAULT_ZK.ptau : str(json.ptau, 'config.zk.ptau'),
+    cacheDir: json.cacheDir === undefined ? DEFAULT_ZK.cacheDir : str(json.cacheDir, 'config.zk.cacheDir'),
+    scaleBits,
+    bitWidth,
+    provers: int(json.provers, 'config.zk.provers', 1, MAX_ZK_PROVERS, DEFAULT_ZK.provers),
+    maxPendingProofs: int(json.maxPendingProofs, 'config.zk.maxPendingProofs', 1, MAX_ZK_PENDING_PROOFS, DEFAULT_ZK.maxPendingProofs),
+    maxReceipts: int(json.maxReceipts, 'config.zk.maxReceipts', 1, MAX_ZK_RECEIPTS, DEFAULT_ZK.maxReceipts),
+  };
 }
 
 function transportAddress(value: unknown, path: string): string {

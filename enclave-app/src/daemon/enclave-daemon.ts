@@ -9,6 +9,10 @@ import { NsmClient } from '../nsm/nsm-client.js';
 import { selectNsmTransport } from '../nsm/select-nsm.js';
 import { ReceiptIssuer } from '../receipts/receipt-issuer.js';
 import { WorkQueue } from '../scheduling/work-queue.js';
+import { ProverPool } from '@provenant/prover';
+import { PlanPreparer } from '../plans/prepared-plan.js';
+import { ReceiptStore } from '../plans/receipt-store.js';
+import { ZkKeyStore } from '../plans/zk-keys.js';
 import { EnclaveServer } from '../server/enclave-server.js';
 import { EnclaveService, type EnclaveServiceParts } from '../server/enclave-service.js';
 
@@ -101,6 +105,16 @@ export async function startEnclaveDaemon(config: EnclaveConfig, logger: EnclaveL
     const queue = new WorkQueue({ concurrency: config.limits.concurrency, maxQueue: config.limits.maxQueue });
     stack.push(() => queue.close());
 
+    const zk = config.zk;
+    const keys = new ZkKeyStore({ ptau: zk.ptau, cacheDir: zk.cacheDir, logger });
+    const plans = new PlanPreparer({ keys, scaleBits: zk.scaleBits, bitWidth: zk.bitWidth, ortThreads: config.limits.ortThreads, logger });
+    stack.push(() => plans.close());
+    // The store bounds proofs in flight at maxPendingProofs, so the pool's own queue bound is never the one hit.
+    const prover = new ProverPool({ processes: zk.provers, maxQueued: zk.maxPendingProofs });
+    const planReceipts = new ReceiptStore({ prover, maxReceipts: zk.maxReceipts, maxPendingProofs: zk.maxPendingProofs, logger });
+    stack.push(() => planReceipts.close());
+    logger.log('info', 'boot.zk', { ptau: zk.ptau === 'none' || zk.ptau === 'dev' ? zk.ptau : 'file', provers: zk.provers });
+
     const parts: EnclaveServiceParts = {
       nsm,
       sessionKey,
@@ -109,6 +123,8 @@ export async function startEnclaveDaemon(config: EnclaveConfig, logger: EnclaveL
       registry,
       receipts,
       queue,
+      plans,
+      planReceipts,
       logger,
       maxModelBytes: config.limits.maxModelBytes,
       requestTimeoutMs: config.limits.requestTimeoutMs,

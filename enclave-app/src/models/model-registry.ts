@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { assertModelName, createError, isProvenantError, sha256Hex, type ModelInfo, type TensorSpec } from '@provenant/protocol';
+import { assertModelName, createError, encodePlanJson, isProvenantError, sha256Hex, type ModelInfo, type ProofPlan, type TensorSpec } from '@provenant/protocol';
 import * as ort from 'onnxruntime-node';
 import type { EnclaveLogger } from '../logging/enclave-logger.js';
 import type { NsmClient } from '../nsm/nsm-client.js';
@@ -18,6 +18,13 @@ export interface LoadedModel {
   readonly session: ort.InferenceSession;
   readonly inputs: ReadonlyMap<string, TensorSpec>;
   readonly outputNames: readonly string[];
+  /**
+   * The ONNX bytes, kept because proof plans partition them (enclave-app/src/plans); bounded by
+   * maxModelBytes and maxModels like the sessions themselves.
+   */
+  readonly bytes: Uint8Array;
+  /** The default proof plan set at upload (model.put `plan`), or null: requests without a plan then get v1 receipts. */
+  readonly plan: ProofPlan | null;
 }
 
 export interface ModelRegistryOptions {
@@ -102,7 +109,7 @@ export class ModelRegistry {
    * Creates the session from bytes the enclave holds (never trusted: they are hashed here), reads the
    * signature, extends PCR16 and publishes the model. `name` must have been reserved.
    */
-  async add(name: string, bytes: Uint8Array, source: 'boot' | 'upload'): Promise<ModelInfo> {
+  async add(name: string, bytes: Uint8Array, source: 'boot' | 'upload', plan: ProofPlan | null = null): Promise<ModelInfo> {
     if (!this.#reserved.has(name)) throw createError('PRV_ERR_INTERNAL', 'add() without reserve()');
     try {
       if (bytes.length === 0 || bytes.length > this.#options.maxModelBytes) {
@@ -126,13 +133,24 @@ export class ModelRegistry {
       }
       // Measure before publishing: a model that serves a request is always in PCR16.
       await this.#options.nsm.extendPcr(MODEL_PCR_INDEX, digest);
-      const info: ModelInfo = { name, sha256: sha256Hex(digest), size: bytes.length, loadedAt: this.#now(), source, inputs, outputs };
+      const info: ModelInfo = {
+        name,
+        sha256: sha256Hex(digest),
+        size: bytes.length,
+        loadedAt: this.#now(),
+        source,
+        inputs,
+        outputs,
+        plan: plan === null ? null : encodePlanJson(plan),
+      };
       this.#models.set(name, {
         info,
         digest,
         session,
         inputs: new Map(inputs.map((spec) => [spec.name, spec])),
         outputNames: outputs.map((spec) => spec.name),
+        bytes,
+        plan,
       });
       this.#options.logger.log('info', 'model.loaded', { model: name, source, bytes: bytes.length, models: this.#models.size });
       return info;

@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import {
   CLAIMS_VERSION,
+  PLAN_CLAIMS_VERSION,
+  PLAN_RECEIPT_FORMAT,
   RECEIPT_FORMAT,
   encodeClaims,
+  encodePlanClaims,
   tensorsDigest,
   toBase64,
+  type PlanReceiptJson,
   type ReceiptJson,
   type ReceiptMode,
+  type SegmentClaim,
   type Tensor,
 } from '@provenant/protocol';
 import type { SessionKey } from '../keys/session-key.js';
@@ -20,6 +25,18 @@ export interface ReceiptRequest {
   readonly outputs: readonly Tensor[];
   readonly nonce: Uint8Array | null;
 }
+
+/** A plan run's claims beyond v1's (docs/receipts.md §7.1): the canonical plan, the segments, the cuts. */
+export interface PlanReceiptRequest extends ReceiptRequest {
+  readonly plan: string;
+  readonly segments: readonly SegmentClaim[];
+  readonly cuts: readonly (Uint8Array | null)[];
+}
+
+/** A plan receipt's signed part: everything but the id, the proof entries and the openings (§7.2). */
+export type PlanEvidenceJson = Omit<PlanReceiptJson, 'id' | 'proofs' | 'openings'>;
+
+type Evidence = Pick<ReceiptJson, 'signature' | 'attestation' | 'inclusion'>;
 
 export interface ReceiptIssuerOptions {
   readonly nsm: NsmClient;
@@ -77,18 +94,44 @@ export class ReceiptIssuer {
       key: this.#key.keyId,
     });
     const base = { format: RECEIPT_FORMAT, mode: request.mode, claims: toBase64(claims), session_key: this.#sessionKeyBase64 } as const;
-    switch (request.mode) {
+    return { ...base, ...(await this.#evidence(claims, request.mode, request.nonce)) };
+  }
+
+  /**
+   * The same evidence over plan claims (v 2): seq and ts from the same counter and clock as v1 receipts,
+   * so one boot's receipts of both formats share one sequence.
+   */
+  async issuePlan(request: PlanReceiptRequest): Promise<PlanEvidenceJson> {
+    const claims = encodePlanClaims({
+      v: PLAN_CLAIMS_VERSION,
+      mode: request.mode,
+      model: request.model,
+      input: tensorsDigest(request.inputs),
+      output: tensorsDigest(request.outputs),
+      nonce: request.nonce,
+      ts: this.#now(),
+      seq: ++this.#seq,
+      key: this.#key.keyId,
+      plan: request.plan,
+      segments: request.segments,
+      cuts: request.cuts,
+    });
+    const base = { format: PLAN_RECEIPT_FORMAT, mode: request.mode, claims: toBase64(claims), session_key: this.#sessionKeyBase64 } as const;
+    return { ...base, ...(await this.#evidence(claims, request.mode, request.nonce)) };
+  }
+
+  async #evidence(claims: Uint8Array, mode: ReceiptMode, nonce: Uint8Array | null): Promise<Evidence> {
+    switch (mode) {
       case 'session':
-        return { ...base, signature: toBase64(this.#key.sign(claims)) };
+        return { signature: toBase64(this.#key.sign(claims)) };
       case 'attested': {
         const userData = Uint8Array.from(createHash('sha256').update(claims).digest());
-        const document = await this.#nsm.attestation({ userData, nonce: request.nonce, publicKey: this.#key.publicKey });
-        return { ...base, attestation: toBase64(document) };
+        const document = await this.#nsm.attestation({ userData, nonce, publicKey: this.#key.publicKey });
+        return { attestation: toBase64(document) };
       }
       case 'batched': {
         const inclusion = await this.#batcher.add(claims);
         return {
-          ...base,
           attestation: toBase64(inclusion.document),
           inclusion: { index: inclusion.index, size: inclusion.size, path: inclusion.path.map(toBase64) },
         };

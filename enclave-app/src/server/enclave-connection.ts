@@ -7,6 +7,7 @@ import {
   parseInferRequest,
   parseModelNameRequest,
   parseModelPutRequest,
+  parseReceiptGetRequest,
   toPublicError,
   type Fields,
 } from '@provenant/protocol';
@@ -122,6 +123,8 @@ export class EnclaveConnection {
         return this.#service.deleteModel(parseModelNameRequest(body, 'model.delete').name);
       case 'attest':
         return this.#service.attest(parseAttestRequest(body));
+      case 'receipt.get':
+        return this.#service.getReceipt(parseReceiptGetRequest(body), entry.abort.signal);
       default:
         throw createError('PRV_ERR_WIRE_UNKNOWN_OP', op.slice(0, 32));
     }

@@ -5,12 +5,17 @@ import {
   encodeInferResponse,
   encodeModelInfo,
   encodeModelList,
+  encodeReceiptGetResponse,
   encodeStatus,
+  parsePlanJson,
+  sha256Hex,
   type AttestRequest,
   type Fields,
   type InferRequest,
   type ModelInfo,
   type ModelPutRequest,
+  type ProofPlan,
+  type ReceiptGetRequest,
 } from '@provenant/protocol';
 import { assertInputsMatch, runInference, selectOutputs } from '../inference/run-inference.js';
 import type { SessionKey } from '../keys/session-key.js';
@@ -18,6 +23,9 @@ import type { EnclaveLogger } from '../logging/enclave-logger.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import { ModelUpload } from '../models/model-upload.js';
 import type { NsmClient } from '../nsm/nsm-client.js';
+import { runPlan } from '../plans/plan-runner.js';
+import type { PlanPreparer } from '../plans/prepared-plan.js';
+import type { ReceiptStore } from '../plans/receipt-store.js';
 import type { ReceiptIssuer } from '../receipts/receipt-issuer.js';
 import type { WorkQueue } from '../scheduling/work-queue.js';
 
@@ -30,6 +38,10 @@ export interface EnclaveServiceParts {
   readonly registry: ModelRegistry;
   readonly receipts: ReceiptIssuer;
   readonly queue: WorkQueue;
+  /** Proof plans: prepared (partitioned, compiled, keys) once per model and plan. */
+  readonly plans: PlanPreparer;
+  /** Plan receipts by id, filled in as proofs finish (receipt.get). */
+  readonly planReceipts: ReceiptStore;
   readonly logger: EnclaveLogger;
   readonly maxModelBytes: number;
   readonly requestTimeoutMs: number;
@@ -88,6 +100,17 @@ export class EnclaveService {
     assertInputsMatch(model, request.inputs);
     const outputNames = selectOutputs(model, request.outputs);
     const timeoutMs = request.timeoutMs ?? parts.requestTimeoutMs;
+    // docs/receipts.md §7: a request's own plan, else the model's default; neither keeps the v1 path as it was.
+    const plan = request.plan === undefined ? model.plan : parsePlanJson(request.plan);
+    if (plan !== null) {
+      const run = await parts.plans.with(model.bytes, model.info.sha256, plan, (prepared) =>
+        runPlan(
+          { model, prepared, inputs: request.inputs, outputNames, mode: request.receipt, nonce: request.nonce ?? null, wait: request.wait === true, timeoutMs, signal },
+          { receipts: parts.receipts, store: parts.planReceipts, queue: parts.queue },
+        ),
+      );
+      return encodeInferResponse({ model: { name: model.info.name, sha256: model.info.sha256 }, outputs: run.outputs, receipt: run.receipt });
+    }
     const outputs = await parts.queue.run(() => runInference(model, request.inputs, outputNames), { timeoutMs, signal });
     const receipt = await parts.receipts.issue({
       mode: request.receipt,
@@ -102,6 +125,8 @@ export class EnclaveService {
   /** Starts a model.put: reserves the name and allocates the declared size after checking it. */
   beginUpload(request: ModelPutRequest): ModelUpload {
     const parts = this.parts;
+    // A malformed plan fails before any byte is buffered; whether it fits the model is known only at the end.
+    if (request.plan !== undefined) parsePlanJson(request.plan);
     parts.registry.reserve(request.name);
     try {
       return new ModelUpload(request, parts.maxModelBytes);
@@ -115,14 +140,41 @@ export class EnclaveService {
     this.#parts?.registry.release(upload.request.name);
   }
 
+  /**
+   * With a default plan, the plan is prepared before the model is added (and PCR16 extended): a plan that
+   * does not fit fails the upload with its own code, and the zk segments' setup starts now, in the
+   * background, with progress in the log.
+   */
   async finishUpload(upload: ModelUpload, bytes: Uint8Array): Promise<Fields> {
-    const info: ModelInfo = await this.parts.registry.add(upload.request.name, bytes, 'upload');
+    const parts = this.parts;
+    const name = upload.request.name;
+    let plan: ProofPlan | null = null;
+    if (upload.request.plan !== undefined) {
+      try {
+        plan = parsePlanJson(upload.request.plan);
+        await parts.plans.prepare(bytes, sha256Hex(Uint8Array.from(createHash('sha256').update(bytes).digest())), plan);
+      } catch (error) {
+        parts.registry.release(name);
+        throw error;
+      }
+    }
+    const info: ModelInfo = await parts.registry.add(name, bytes, 'upload', plan);
     return encodeModelInfo(info);
   }
 
   async deleteModel(name: string): Promise<Fields> {
-    await this.parts.registry.delete(name);
+    const parts = this.parts;
+    const sha256 = parts.registry.get(name).info.sha256;
+    await parts.registry.delete(name);
+    parts.plans.forget(sha256);
     return {};
+  }
+
+  /** A plan receipt as it stands; with `wait`, once settled or at the request deadline, whichever comes first. */
+  async getReceipt(request: ReceiptGetRequest, signal: AbortSignal): Promise<Fields> {
+    const parts = this.parts;
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(parts.requestTimeoutMs)]);
+    return encodeReceiptGetResponse(await parts.planReceipts.get(request.id, { wait: request.wait === true, signal: deadline }));
   }
 
   listModels(): Fields {
