@@ -1,17 +1,20 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, startChild, startLocalStack, stopChild, waitForLine } from '@provenant/cli/dev';
 import { runLoad, type LoadResult } from './load-generator.js';
+import { TIMING_MODEL_NAME, writeTimingModel } from './timing-model.js';
 
 /**
  * `npm run bench`: the same model, client and machine for every target, measured one after the other:
  * (a) a plain HTTP server calling onnxruntime-node, (b) proxy -> enclave in session mode, (c) batched,
  * (d) attested. Prints p50/p99 latency, requests/s and the ratios against (a).
- * Env: BENCH_MODELS (comma list, default iris,mnist-mlp), BENCH_REQUESTS (default 2000).
+ * Models: the bundled iris and mnist-mlp (inference in tens of µs: the rows show the fixed cost of the
+ * enclave hop) and timing-cnn, built here (timing-model.ts: a few ms of real compute).
+ * Env: BENCH_MODELS (comma list, default iris,mnist-mlp,timing-cnn), BENCH_REQUESTS (default 2000).
  */
-const MODELS = (process.env.BENCH_MODELS ?? 'iris,mnist-mlp').split(',');
+const MODELS = (process.env.BENCH_MODELS ?? `iris,mnist-mlp,${TIMING_MODEL_NAME}`).split(',');
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const LEVELS = [
   { name: 'latency (1 client)', concurrency: 1 },
@@ -19,16 +22,26 @@ const LEVELS = [
 ] as const;
 const MODES = ['session', 'batched', 'attested'] as const;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const MODEL_DIR = path.join(REPO_ROOT, 'models', 'out');
+const BUNDLED_DIR = path.join(REPO_ROOT, 'models', 'out');
 
 const stateDir = await mkdtemp(path.join(os.tmpdir(), 'provenant-bench-'));
+// One model directory for the enclave and the baseline: the bundled models plus the timing model.
+const MODEL_DIR = path.join(stateDir, 'models');
+await mkdir(MODEL_DIR);
+const samples = new Map<string, Record<string, unknown>>([[TIMING_MODEL_NAME, await writeTimingModel(MODEL_DIR)]]);
+for (const model of MODELS.filter((name) => name !== TIMING_MODEL_NAME)) {
+  await copyFile(path.join(BUNDLED_DIR, `${model}.onnx`), path.join(MODEL_DIR, `${model}.onnx`));
+  samples.set(model, JSON.parse(await readFile(path.join(BUNDLED_DIR, 'samples', `${model}.json`), 'utf8')) as Record<string, unknown>);
+}
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
 const stack = await startLocalStack({ port: 0, stateDir, modelDir: MODEL_DIR, log: quiet });
 try {
   console.log(`# Provenant benchmark — ${new Date().toISOString()}`);
-  console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${REQUESTS} requests per row after warm-up\n`);
+  console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${REQUESTS} requests per row after warm-up`);
+  // Other work on the machine skews every row; the load average says how much there was.
+  console.log(`load average at start: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}\n`);
   for (const model of MODELS) {
-    const sample = JSON.parse(await readFile(path.join(MODEL_DIR, 'samples', `${model}.json`), 'utf8')) as Record<string, unknown>;
+    const sample = samples.get(model) as Record<string, unknown>;
     const baseline = startChild('baseline', path.join(HERE, 'baseline-server.js'), [path.join(MODEL_DIR, `${model}.onnx`)], process.stderr);
     try {
       const [, baselineUrl] = (await waitForLine(baseline, /listening on (\S+)/, 30_000)) as unknown as [string, string];
@@ -60,12 +73,12 @@ try {
 function printTable(title: string, rows: [string, LoadResult][]): void {
   const base = rows[0]![1];
   console.log(`## ${title}\n`);
-  console.log('| target | p50 ms | p99 ms | req/s | p50 vs (a) | req/s vs (a) | errors |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| target | p50 ms | p99 ms | req/s | p50 vs (a) | p50 - (a) ms | req/s vs (a) | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, r] of rows) {
     console.log(
       `| ${name} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.requestsPerSecond.toFixed(0)} | ` +
-        `${(r.p50Ms / base.p50Ms).toFixed(2)}x | ${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(0)}% | ${r.errors} |`,
+        `${(r.p50Ms / base.p50Ms).toFixed(2)}x | ${(r.p50Ms - base.p50Ms).toFixed(3)} | ${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(0)}% | ${r.errors} |`,
     );
   }
   console.log('');
