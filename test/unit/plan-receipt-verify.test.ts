@@ -143,8 +143,8 @@ test('a pending proof fails the receipt by default and passes as not yet verifie
   assert.match(allowed.warnings.join('\n'), /segment 1: the zero-knowledge proof is still pending and NOT verified/);
 });
 
-test('a failed proof fails the receipt even with allowPending', () => {
-  const failedProof = { ...clone(), proofs: [null, { status: 'failed', error: { code: 'PRV_ERR_ZK_PROVER_BUSY', message: 'queue full' } }] };
+test('a failed proof fails the receipt even with allowPending, quoting the enclave message with control characters escaped', () => {
+  const failedProof = { ...clone(), proofs: [null, { status: 'failed', error: { code: 'PRV_ERR_ZK_PROVER_BUSY', message: 'queue full\u001b[2J' } }] };
   for (const allowPending of [false, true]) {
     const report = verifyReceipt(failedProof, { ...bindings, allowPending });
     assert.equal(report.ok, false);
@@ -152,7 +152,7 @@ test('a failed proof fails the receipt even with allowPending', () => {
       report.checks.filter((c) => !c.ok).map((c) => `${c.id}:${c.code ?? 'skipped'}`),
       ['proof[1].status:PRV_ERR_RECEIPT_PROOF_FAILED', ...PROOF_CHECKS_BEHIND_STATUS],
     );
-    assert.match(report.checks.find((c) => c.id === 'proof[1].status')?.reason ?? '', /PRV_ERR_ZK_PROVER_BUSY: queue full/);
+    assert.match(report.checks.find((c) => c.id === 'proof[1].status')?.reason ?? '', /PRV_ERR_ZK_PROVER_BUSY: "queue full\\u001b\[2J"/); // escaped, not sent to a terminal raw
     assert.equal(report.plan?.segments[1]?.evidence, 'proof-failed');
   }
 });

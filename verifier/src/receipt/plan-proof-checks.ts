@@ -81,7 +81,8 @@ export function runSegmentProofChecks(
     if (entry.status === 'pending') {
       runner.fail(statusId, 'PRV_ERR_RECEIPT_PROOF_PENDING', `segment ${index}'s proof is still pending: not yet verified`);
     } else {
-      runner.fail(statusId, 'PRV_ERR_RECEIPT_PROOF_FAILED', `the enclave reports that proving segment ${index} failed: ${entry.error.code}: ${entry.error.message}`);
+      // The message is the enclave's text, relayed by the untrusted parent: quoted so no control character reaches a terminal.
+      runner.fail(statusId, 'PRV_ERR_RECEIPT_PROOF_FAILED', `the enclave reports that proving segment ${index} failed: ${entry.error.code}: ${JSON.stringify(entry.error.message)}`);
     }
     for (const id of [vkId, signalsId, groth16Id]) runner.skip(id, statusId);
     return { status: entry.status, verified: false };
