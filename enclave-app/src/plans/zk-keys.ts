@@ -40,6 +40,11 @@ const MAX_PTAU_FILE_BYTES = 2 ** 31 - 1;
 export class ZkKeyStore {
   readonly #options: ZkKeyStoreOptions;
   readonly #keys = new Map<string, Promise<ZkKeys>>();
+  /**
+   * Setups run one at a time: each already uses every core, and circuits that need the same ptau power
+   * would otherwise each make (and prepare, the slow step) their own copy of the dev ptau at once.
+   */
+  #setupChain: Promise<unknown> = Promise.resolve();
   #warned = false;
 
   constructor(options: ZkKeyStoreOptions) {
@@ -76,6 +81,14 @@ export class ZkKeyStore {
     } catch (error) {
       if (!isProvenantError(error, 'PRV_ERR_ZK_SETUP_MISSING')) throw error;
     }
+    const turn = this.#setupChain.then(() => this.#setup(circuit));
+    this.#setupChain = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #setup(circuit: CompiledCircuit): Promise<ZkKeys> {
+    const { cacheDir, logger } = this.#options;
+    const tag = circuit.digest.slice(0, 16);
     const started = Date.now();
     logger.log('info', 'zk.setup_start', { circuit: tag, constraints: circuit.stats.constraints });
     try {
