@@ -164,9 +164,10 @@ export class EnclaveService {
 
   async deleteModel(name: string): Promise<Fields> {
     const parts = this.parts;
-    const sha256 = parts.registry.get(name).info.sha256;
+    const sha256 = parts.registry.list().find((info) => info.name === name)?.sha256;
+    // delete() raises the codes (sealed, not found); the model's prepared plans go with it.
     await parts.registry.delete(name);
-    parts.plans.forget(sha256);
+    if (sha256 !== undefined && !parts.registry.list().some((info) => info.sha256 === sha256)) parts.plans.forget(sha256);
     return {};
   }
 
