@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { processCpuNs } from './process-cpu.js';
 
 export interface LoadOptions {
   readonly url: string;
@@ -6,6 +7,8 @@ export interface LoadOptions {
   readonly concurrency: number;
   readonly warmupRequests: number;
   readonly requests: number;
+  /** Server processes whose on-CPU time the measured requests are charged with (not the warm-up's). */
+  readonly serverPids?: readonly number[];
 }
 
 export interface LoadResult {
@@ -13,6 +16,8 @@ export interface LoadResult {
   readonly p99Ms: number;
   readonly requestsPerSecond: number;
   readonly errors: number;
+  /** The server processes' on-CPU time per measured request (ms); undefined without /proc. */
+  readonly serverCpuMsPerRequest: number | undefined;
 }
 
 /**
@@ -24,15 +29,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   try {
     await drive(options, agent, options.warmupRequests, []);
     const latencies: number[] = [];
+    const cpuBefore = processCpuNs(options.serverPids ?? []);
     const started = process.hrtime.bigint();
     const errors = await drive(options, agent, options.requests, latencies);
     const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpuAfter = processCpuNs(options.serverPids ?? []);
     latencies.sort((a, b) => a - b);
     return {
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
       requestsPerSecond: options.requests / elapsedS,
       errors,
+      serverCpuMsPerRequest:
+        cpuBefore === undefined || cpuAfter === undefined || options.serverPids === undefined ? undefined : Number(cpuAfter - cpuBefore) / 1e6 / options.requests,
     };
   } finally {
     agent.destroy();

@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REPO_ROOT, startChild, startLocalStack, stopChild, waitForLine } from '@provenant/cli/dev';
+import { REPO_ROOT, startChild, startLocalStack, stopChild, waitForLine, type Child } from '@provenant/cli/dev';
 import { runLoad, type LoadResult } from './load-generator.js';
 import { TIMING_MODEL_NAME, writeTimingModel } from './timing-model.js';
 
@@ -47,17 +47,18 @@ try {
       const [, baselineUrl] = (await waitForLine(baseline, /listening on (\S+)/, 30_000)) as unknown as [string, string];
       for (const level of LEVELS) {
         const rows: [string, LoadResult][] = [];
-        const load = (url: string, mode?: string) =>
+        const load = (url: string, serverPids: number[], mode?: string) =>
           runLoad({
             url,
             body: Buffer.from(JSON.stringify(mode === undefined ? sample : { ...sample, parameters: { receipt_mode: mode } })),
             concurrency: level.concurrency,
             warmupRequests: Math.min(300, REQUESTS),
             requests: REQUESTS,
+            serverPids,
           });
-        rows.push(['(a) plain onnxruntime HTTP', await load(`${baselineUrl}/v2/models/${model}/infer`)]);
+        rows.push(['(a) plain onnxruntime HTTP', await load(`${baselineUrl}/v2/models/${model}/infer`, pids(baseline))]);
         for (const [i, mode] of MODES.entries()) {
-          rows.push([`(${'bcd'[i]}) proxy -> enclave, ${mode}`, await load(`${stack.url}/v2/models/${model}/infer`, mode)]);
+          rows.push([`(${'bcd'[i]}) proxy -> enclave, ${mode}`, await load(`${stack.url}/v2/models/${model}/infer`, [...pids(stack.proxy), ...pids(stack.enclave)], mode)]);
         }
         printTable(`${model} — ${level.name}`, rows);
       }
@@ -70,15 +71,20 @@ try {
   await rm(stateDir, { recursive: true, force: true });
 }
 
+function pids(child: Child): number[] {
+  return child.process.pid === undefined ? [] : [child.process.pid];
+}
+
 function printTable(title: string, rows: [string, LoadResult][]): void {
   const base = rows[0]![1];
   console.log(`## ${title}\n`);
-  console.log('| target | p50 ms | p99 ms | req/s | p50 vs (a) | p50 - (a) ms | req/s vs (a) | errors |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| target | p50 ms | p99 ms | req/s | p50 vs (a) | p50 - (a) ms | req/s vs (a) | server CPU ms/req | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, r] of rows) {
     console.log(
       `| ${name} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.requestsPerSecond.toFixed(0)} | ` +
-        `${(r.p50Ms / base.p50Ms).toFixed(2)}x | ${(r.p50Ms - base.p50Ms).toFixed(3)} | ${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(0)}% | ${r.errors} |`,
+        `${(r.p50Ms / base.p50Ms).toFixed(2)}x | ${(r.p50Ms - base.p50Ms).toFixed(3)} | ${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(0)}% | ` +
+        `${r.serverCpuMsPerRequest?.toFixed(3) ?? 'n/a'} | ${r.errors} |`,
     );
   }
   console.log('');
