@@ -139,6 +139,35 @@ describe('proof plans end to end: iris on the local stack with zk enabled (dev p
     });
   }
 
+  test('a model uploaded with ?plan= runs under that default plan when a request names none', async () => {
+    const plan = PLANS['all-zk']!;
+    const put = await call(`${stack.url}/v1/models/iris-zk?plan=${encodeURIComponent(JSON.stringify(plan))}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: irisBytes,
+    });
+    assert.equal(put.status, 201, JSON.stringify(put.json));
+    assert.equal(put.json.plan, '[{"until":"@end","mode":"zk"}]');
+    const listed = (await call(`${stack.url}/v1/models`)).json.models as { name: string; plan: string | null }[];
+    assert.equal(listed.find((model) => model.name === 'iris-zk')?.plan, put.json.plan);
+    assert.equal(listed.find((model) => model.name === 'iris')?.plan, null);
+    const answer = await call(`${stack.url}/v2/models/iris-zk/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...request, parameters: { wait: true } }) });
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    const response = parseKserveInferResponse(answer.body);
+    const receipt = response.receipt as PlanReceiptJson;
+    assert.equal(receipt.format, 'provenant.receipt.v2');
+    assert.equal(receipt.proofs[0]?.status, 'proven', 'wait: true answers once the proof is done');
+    const report = verifyReceipt(receipt, { root: mockRoot, bootDocument, inputs, outputs: response.outputs, expectedPlan: plan });
+    assert.ok(report.ok, `failed checks: ${failedChecks(report).join(', ')}`);
+    const bad = await call(`${stack.url}/v1/models/iris-bad?plan=${encodeURIComponent('[{"until":"nope","mode":"zk"}]')}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: irisBytes,
+    });
+    assert.equal(bad.status, 422, JSON.stringify(bad.json));
+    assert.equal(bad.json.code, 'PRV_ERR_PLAN_UNKNOWN_TENSOR');
+  });
+
   test('tampered plan receipts fail verification with a precise reason', () => {
     // Any completed mixed plan will do; its zk segment is where the tampering goes.
     const mixedName = ['[tee, zk]', '[zk, tee]', '[tee, zk, tee]'].find((name) => completed.has(name));
