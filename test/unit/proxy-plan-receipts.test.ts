@@ -234,3 +234,23 @@ test('receipt routes are bounded: the oldest id is forgotten first and non-plan 
   assert.equal(routes.addressOf(ids[1]!), 'unix:///1');
   assert.equal(routes.addressOf(ids[2]!), 'unix:///2');
 });
+
+test('wait=true past the request deadline answers the receipt as it stands (pending) instead of an error', async () => {
+  const short = await startHarness({ config: { requestTimeoutMs: 100 } });
+  const id = 'ef'.repeat(16);
+  const fake = short.enclaves[0]!;
+  fake.handler = (request) => {
+    if (request.op !== 'receipt.get') return undefined;
+    // The proof never settles: a waiting request hangs, a plain one answers the pending receipt.
+    return parseReceiptGetRequest(request.body).wait === true ? 'hang' : { body: encodeReceiptGetResponse(planReceipt(id, { status: 'pending' })) };
+  };
+  try {
+    const answer = await getJson(`${short.url}/v1/receipts/${id}?wait=true`);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.status, 'pending');
+    assert.deepEqual(receiptGets(fake).map((request) => parseReceiptGetRequest(request.body).wait), [true, undefined]);
+    assert.deepEqual(fake.cancels, [receiptGets(fake)[0]!.id], 'the waiting request was cancelled in the enclave');
+  } finally {
+    await short.close();
+  }
+});
