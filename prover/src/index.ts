@@ -51,10 +51,14 @@ export {
   MAX_PROVER_PROCESSES,
   MAX_PROVER_QUEUE,
   MAX_ZKEY_ID_LENGTH,
+  type ProveBackend,
   type ProveJob,
   type ProverPoolOptions,
 } from './groth16/prover-pool.js';
 export { verifyGroth16WithSnarkjs } from './groth16/groth16-snarkjs-verify.js';
+// The native C prover (prover/native/): ProverPool's default backend when its addon is built.
+export { proveGroth16Native, type NativeGroth16Proof } from './native/native-groth16-prove.js';
+export { nativeGroth16Available } from './native/native-groth16-binding.js';
 export { exportSolidityVerifier } from './groth16/solidity-verifier.js';
 export { readPtauHeader, requiredPtauPower, MAX_PTAU_POWER, type PtauHeader } from './groth16/powers-of-tau.js';
 export type { ZkProgress, ZkProgressCallback } from './groth16/snarkjs-logger.js';

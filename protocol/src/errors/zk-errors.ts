@@ -108,6 +108,24 @@ export const ZK_ERRORS = defineErrors({
     base: 'Error',
     exposable: true,
   },
+  PRV_ERR_ZK_NATIVE_UNAVAILABLE: {
+    message: 'the native Groth16 prover addon is not built or cannot load',
+    status: 500,
+    base: 'Error',
+    exposable: true,
+  },
+  PRV_ERR_ZK_ZKEY_MALFORMED: {
+    message: 'malformed .zkey proving key',
+    status: 400,
+    base: 'TypeError',
+    exposable: true,
+  },
+  PRV_ERR_ZK_WTNS_MALFORMED: {
+    message: 'malformed .wtns witness, or a witness for another circuit',
+    status: 400,
+    base: 'TypeError',
+    exposable: true,
+  },
   PRV_ERR_ZK_PROVER_CLOSED: {
     message: 'the prover pool is closed',
     status: 503,

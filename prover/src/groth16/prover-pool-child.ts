@@ -1,4 +1,6 @@
 import { curves, groth16 } from 'snarkjs';
+import { loadNativeGroth16Binding } from '../native/native-groth16-binding.js';
+import { proveGroth16NativeTimed } from '../native/native-groth16-prove.js';
 import { PhaseLogger, type ProveReply, type ProveRequest } from './prover-pool-protocol.js';
 
 /**
@@ -9,7 +11,10 @@ import { PhaseLogger, type ProveReply, type ProveRequest } from './prover-pool-p
  * constructor, so a worker thread could only prove single-threaded. The parent kills this process on
  * abort or deadline and starts another; the curve is never terminated here, the process exit ends it.
  */
-const curveReady = curves.getCurveFromName('bn128');
+const native = process.argv[2] === 'native';
+// The native prover needs no WASM curve; the pool checked in the parent that its addon loads.
+if (native) loadNativeGroth16Binding();
+const curveReady: Promise<unknown> = native ? Promise.resolve() : curves.getCurveFromName('bn128');
 // A rejected build is reported by the first job that awaits it; this keeps it from being "unhandled" first.
 curveReady.catch(() => {});
 const keys = new Map<string, Uint8Array>();
@@ -31,6 +36,10 @@ async function prove(request: ProveRequest): Promise<ProveReply> {
     if (request.zkey !== undefined) keys.set(request.zkeyId, request.zkey);
     const zkey = keys.get(request.zkeyId);
     if (zkey === undefined) throw new Error(`zkey ${request.zkeyId} is not cached in this process`);
+    if (native) {
+      const { proof, publicSignals, proveMs, phasesMs } = await proveGroth16NativeTimed(zkey, request.wtns);
+      return { type: 'result', jobId, ok: true, proof, publicSignals: [...publicSignals], maxRssKiB: process.resourceUsage().maxRSS, snarkjsProveMs: proveMs, phasesMs };
+    }
     await curveReady;
     const logger = new PhaseLogger();
     // Timed with the curve already built: excludes process start, module loading and the WASM curve build.

@@ -5,6 +5,9 @@ import type { SnarkjsLogger } from 'snarkjs';
  * with 'advanced' serialization so Uint8Arrays travel as bytes (structured clone), not as JSON objects.
  * The parent sends a job only to an idle child, so a child handles one job at a time.
  */
+/** Which Groth16 prover a pool's processes run (the child's first argument). */
+export type ProveBackend = 'native' | 'snarkjs';
+
 export interface ProveRequest {
   readonly type: 'prove';
   readonly jobId: number;

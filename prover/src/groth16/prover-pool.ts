@@ -1,7 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createError, type ProvenantError } from '@provenant/protocol';
-import type { ProveReply, ProveRequest } from './prover-pool-protocol.js';
+import { loadNativeGroth16Binding, nativeGroth16Available } from '../native/native-groth16-binding.js';
+import type { ProveBackend, ProveReply, ProveRequest } from './prover-pool-protocol.js';
+
+export type { ProveBackend } from './prover-pool-protocol.js';
 
 /** snarkjs' proof.json, as JSON: pi_a/pi_c G1 and pi_b G2 in projective decimal form. */
 export interface Groth16ProofJson {
@@ -18,9 +21,14 @@ export interface Groth16ProveResult {
   readonly publicSignals: readonly string[];
   /** Peak resident set of the proving process so far, in KiB (process.resourceUsage().maxRSS). */
   readonly maxRssKiB: number;
-  /** Time of snarkjs' groth16.prove alone, in ms, without process start-up and curve build. */
+  /** Time of the proof alone (snarkjs' groth16.prove, or the native addon's call), in ms, without process start-up and curve build. */
   readonly snarkjsProveMs: number;
-  /** snarkjs' steps in ms (read, abc, fft, join, msmA, msmB1, msmB2G2, msmC, msmH): where proving time goes. */
+  /** Which prover made the proof (always set by ProverPool; optional so results built elsewhere stay valid). */
+  readonly backend?: ProveBackend;
+  /**
+   * Steps in ms, where proving time goes: snarkjs (read, abc, fft, join, msmA, msmB1, msmB2G2, msmC, msmH) or the
+   * native prover (read, abc, fft, msmA, msmB1, msmC, msmH, msmB2G2, blind; its fft includes the join).
+   */
   readonly phasesMs: Readonly<Record<string, number>>;
 }
 
@@ -38,6 +46,11 @@ export interface ProverPoolOptions {
   readonly maxQueued?: number;
   /** Proving keys each process keeps by zkeyId (least recently used dropped first). Default 4. */
   readonly maxCachedKeys?: number;
+  /**
+   * 'native': the C prover (prover/native/, several times faster; PRV_ERR_ZK_NATIVE_UNAVAILABLE here if its addon is
+   * not built); 'snarkjs': snarkjs' WASM prover. Default: native when its addon loads, else snarkjs.
+   */
+  readonly backend?: ProveBackend;
 }
 
 export interface ProveJob {
@@ -56,7 +69,7 @@ export const MAX_PROVER_QUEUE = 4096;
 /** A cached key is a whole .zkey (~10 MB for the MNIST MLP): this bounds a process's memory by count. */
 export const MAX_PROVER_CACHED_KEYS = 64;
 export const MAX_ZKEY_ID_LENGTH = 256;
-const POOL_OPTION_KEYS = new Set(['processes', 'maxQueued', 'maxCachedKeys']);
+const POOL_OPTION_KEYS = new Set(['processes', 'maxQueued', 'maxCachedKeys', 'backend']);
 const STDERR_TAIL_CHARS = 4096;
 const CHILD = fileURLToPath(new URL('./prover-pool-child.js', import.meta.url));
 
@@ -101,6 +114,7 @@ export class ProverPool {
   readonly #processes: number;
   readonly #maxQueued: number;
   readonly #maxCachedKeys: number;
+  readonly #backend: ProveBackend;
   readonly #workers: WarmProcess[] = [];
   readonly #queue: Job[] = [];
   #nextJobId = 1;
@@ -115,6 +129,12 @@ export class ProverPool {
     this.#processes = assertCount('processes', options.processes, 1, 1, MAX_PROVER_PROCESSES);
     this.#maxQueued = assertCount('maxQueued', options.maxQueued, 16, 0, MAX_PROVER_QUEUE);
     this.#maxCachedKeys = assertCount('maxCachedKeys', options.maxCachedKeys, 4, 1, MAX_PROVER_CACHED_KEYS);
+    this.#backend = resolveBackend(options.backend);
+  }
+
+  /** The prover this pool's processes run. */
+  get backend(): ProveBackend {
+    return this.#backend;
   }
 
   /** Jobs waiting for a process. */
@@ -203,7 +223,7 @@ export class ProverPool {
 
   #spawn(): WarmProcess | undefined {
     if (this.#workers.length >= this.#processes) return undefined;
-    const child = fork(CHILD, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(CHILD, [this.#backend], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const worker: WarmProcess = { child, keys: [], job: undefined, stderr: '', dead: false };
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       worker.stderr = (worker.stderr + chunk).slice(-STDERR_TAIL_CHARS);
@@ -263,7 +283,7 @@ export class ProverPool {
     if (job === undefined || reply.jobId !== job.id) return;
     if (reply.ok) {
       const { proof, publicSignals, maxRssKiB, snarkjsProveMs, phasesMs } = reply;
-      this.#settle(job, () => job.resolve({ proof, publicSignals, maxRssKiB, snarkjsProveMs, phasesMs }));
+      this.#settle(job, () => job.resolve({ proof, publicSignals, maxRssKiB, snarkjsProveMs, backend: this.#backend, phasesMs }));
     } else {
       // The child dropped the key on failure (it may be what snarkjs refused); keep the mirror exact.
       const at = worker.keys.indexOf(job.request.zkeyId);
@@ -328,6 +348,14 @@ function setRef(child: ChildProcess, ref: boolean): void {
     if (ref) handle?.ref();
     else handle?.unref();
   }
+}
+
+function resolveBackend(backend: ProveBackend | undefined): ProveBackend {
+  if (backend === undefined) return nativeGroth16Available() ? 'native' : 'snarkjs';
+  if (backend !== 'native' && backend !== 'snarkjs') throw createError('PRV_ERR_INVALID_ARGUMENT', `backend must be 'native' or 'snarkjs', got ${JSON.stringify(backend)}`);
+  // Fails here, in the caller's process, rather than in every proving child.
+  if (backend === 'native' && !nativeGroth16Available()) loadNativeGroth16Binding();
+  return backend;
 }
 
 function assertJob(job: ProveJob): void {
