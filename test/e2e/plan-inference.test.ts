@@ -10,6 +10,7 @@ import { compileOnnx } from '@provenant/prover';
 import { verifyReceipt } from '@provenant/verifier';
 import { startLocalStack, type LocalStack } from '@provenant/cli/dev';
 import { BUNDLED_MODEL_DIR, bundledSample, bundledSha256 } from '../support/local-stack-fixture.js';
+import { ZK_TEST_CACHE_DIR } from '../support/zk-test-cache.js';
 
 /**
  * Issue 7 end to end: real enclave (mock NSM) and proxy processes, the bundled iris MLP (Gemm-Relu-Gemm,
@@ -69,8 +70,9 @@ describe('proof plans end to end: iris on the local stack with zk enabled (dev p
 
   before(async () => {
     stateDir = await mkdtemp(path.join(os.tmpdir(), 'provenant-e2e-plan-'));
-    // PROVENANT_E2E_ZK_CACHE keeps keys across runs while iterating; by default each run makes its own.
-    cacheDir = process.env.PROVENANT_E2E_ZK_CACHE ?? path.join(stateDir, 'zk-cache');
+    // The suite's shared key cache: the enclave makes the iris circuits' keys here once per checkout (the
+    // unit tests of the enclave and the verifier then read them), or takes what an earlier run made.
+    cacheDir = process.env.PROVENANT_E2E_ZK_CACHE ?? ZK_TEST_CACHE_DIR;
     const log = new PassThrough();
     log.on('data', (chunk: Buffer) => (logs += chunk.toString('utf8')));
     stack = await startLocalStack({

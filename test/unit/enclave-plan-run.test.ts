@@ -24,14 +24,14 @@ import {
 import { poseidonCommitment } from '@provenant/prover';
 import { groth16VerificationKeyDigest, parseGroth16VerificationKey, verifyGroth16 } from '@provenant/verifier';
 import { BUNDLED_MODEL_DIR, startDaemonFixture, type DaemonFixture } from '../support/enclave-test-client.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { ZK_TEST_CACHE_DIR } from '../support/zk-test-cache.js';
 
 /**
- * One key cache for this file, kept across runs (gitignored, as plan-receipt-fixtures.ts does): the dev
- * ptau (power 12) and the four iris circuits' setups cost minutes on a loaded 2-core machine the first
- * time, and are then read from the cache, which exercises the enclave's "keys already in cacheDir" path.
+ * The suite's shared key cache (test/support/zk-test-cache.ts): the dev ptau and the four iris circuits'
+ * setups cost minutes the first time and are then read from the cache, which exercises the enclave's
+ * "keys already in cacheDir" path.
  */
-const CACHE_DIR = path.join(REPO_ROOT, '.provenant', 'zk-test-cache-enclave-plan');
+const CACHE_DIR = ZK_TEST_CACHE_DIR;
 const SCALE_BITS = 8;
 const BIT_WIDTH = 20;
 const sample = Float32Array.of(5.7, 2.9, 4.2, 1.3);

@@ -18,9 +18,10 @@ import {
   type SegmentProofJson,
   type Tensor,
 } from '@provenant/protocol';
-import { compileOnnx, proveGroth16, setupGroth16, type CircuitWitness, type CompiledCircuit, type Groth16Setup } from '@provenant/prover';
+import { compileOnnx, loadGroth16Setup, proveGroth16, setupGroth16, type CircuitWitness, type CompiledCircuit, type Groth16Setup } from '@provenant/prover';
 import { poseidonCommitment, quantizeForCommitment } from '@provenant/verifier';
 import { REPO_ROOT } from '../support/paths.js';
+import { ZK_TEST_CACHE_DIR, ZK_TEST_PTAU_POWER } from '../support/zk-test-cache.js';
 import { ReceiptBench, START_MS, sha256, signP1363 } from './receipt-verify-fixtures.js';
 
 /**
@@ -35,8 +36,6 @@ import { ReceiptBench, START_MS, sha256, signP1363 } from './receipt-verify-fixt
 export const QUANT = { scaleBits: 8, bitWidth: 20 } as const;
 export const TEE_ZK: ProofPlan = parsePlan([{ until: 'relu1', mode: 'tee' }, { until: '@end', mode: 'zk' }]);
 export const ALL_ZK: ProofPlan = parsePlan([{ until: '@end', mode: 'zk' }]);
-const CACHE = path.join(REPO_ROOT, '.provenant', 'zk-test-cache-plan-receipt');
-const BEACON = '706c616e2d72656365697074'; // "plan-receipt"
 export const MODEL_BYTES = new Uint8Array(readFileSync(path.join(REPO_ROOT, 'models', 'out', 'iris.onnx')));
 export const MODEL_SHA256 = sha256(MODEL_BYTES);
 /** models/out/samples/iris.json */
@@ -152,9 +151,16 @@ export class PlanBench {
   }
 }
 
-/** Groth16 keys for a circuit, from the repository's gitignored test cache. */
-export function setupFor(circuit: CompiledCircuit): Promise<Groth16Setup> {
-  return setupGroth16(circuit, { ptau: { kind: 'dev' }, cacheDir: CACHE, beaconHex: BEACON });
+/**
+ * Groth16 keys for a circuit from the suite's shared test cache: keys another file (or the enclave in an
+ * end-to-end test) already made for the same circuit are taken as they are, as the enclave itself does.
+ */
+export async function setupFor(circuit: CompiledCircuit): Promise<Groth16Setup> {
+  try {
+    return await loadGroth16Setup(circuit.digest, ZK_TEST_CACHE_DIR);
+  } catch {
+    return setupGroth16(circuit, { ptau: { kind: 'dev', power: ZK_TEST_PTAU_POWER }, cacheDir: ZK_TEST_CACHE_DIR });
+  }
 }
 
 export async function proofEntry(setup: Groth16Setup, witness: CircuitWitness): Promise<SegmentProofJson> {
