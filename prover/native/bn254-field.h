@@ -18,15 +18,16 @@ typedef struct { uint64_t v[4]; } fr_t;
 /* Fq2 = Fq[u] / (u^2 + 1) (EIP-197). */
 typedef struct { fq_t c0, c1; } fq2_t;
 
-extern const uint64_t BN254_Q[4];
-extern const uint64_t BN254_R[4];
+/* static: the compiler folds the moduli into immediates instead of reloading them after every store */
+static const uint64_t BN254_Q[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0xb85045b68181585dULL, 0x30644e72e131a029ULL};
+static const uint64_t BN254_R[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL, 0x30644e72e131a029ULL};
 #define BN254_Q_INV 0x87d20782e4866389ULL
 #define BN254_R_INV 0xc2e1f593efffffffULL
 
-extern const fq_t FQ_ONE;   /* R mod q */
-extern const fq_t FQ_R2;    /* R^2 mod q */
-extern const fr_t FR_ONE;   /* R mod r */
-extern const fr_t FR_R2;    /* R^2 mod r */
+static const fq_t FQ_ONE = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}}; /* R mod q */
+static const fq_t FQ_R2 = {{0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL, 0x47ab1eff0a417ff6ULL, 0x06d89f71cab8351fULL}};  /* R^2 mod q */
+static const fr_t FR_ONE = {{0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea36f7879462eULL, 0x0e0a77c19a07df2fULL}}; /* R mod r */
+static const fr_t FR_R2 = {{0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL, 0x0216d0b17f4e44a5ULL}};  /* R^2 mod r */
 
 /* a < b as 256-bit integers */
 static inline int limbs_lt(const uint64_t a[4], const uint64_t b[4]) {

@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,26 @@ static void apply_coset(fr_t *a, size_t n, const fr_t *inc) {
     fr_mul(&a[i], &a[i], &f);
     fr_mul(&f, &f, inc);
   }
+}
+
+/* one of A, B, C: domain evaluations -> coefficients -> times inc^i -> evaluations on the odd coset */
+typedef struct {
+  fr_t *e;
+  unsigned power;
+  fr_t inc;
+  int failed;
+} coset_job;
+
+static void *coset_chain(void *arg) {
+  coset_job *job = arg;
+  size_t n = (size_t)1 << job->power;
+  if (fr_ntt(job->e, job->power, 1) != 0) {
+    job->failed = 1;
+    return NULL;
+  }
+  apply_coset(job->e, n, &job->inc);
+  if (fr_ntt(job->e, job->power, 0) != 0) job->failed = 1;
+  return NULL;
 }
 
 g16_status g16_prove(const uint8_t *zkey, size_t zkey_len, const uint8_t *wtns, size_t wtns_len, const uint8_t rs[64], int threads, g16_result *out) {
@@ -146,14 +167,23 @@ g16_status g16_prove(const uint8_t *zkey, size_t zkey_len, const uint8_t *wtns, 
   for (uint64_t i = 0; i < d; i++) fr_mul(&ec[i], &ea[i], &eb[i]);
   /* evaluations on w_2d^(2i+1) (snarkjs' "odd" coset, inc = w[power+1]), where the H points are Lagrange bases */
   G16_PHASE();
-  fr_t inc;
-  fr_root_of_unity(&inc, hd.power + 1);
+  coset_job jobs[3];
+  pthread_t tids[2];
+  int started[2] = {0, 0};
   for (int k = 0; k < 3; k++) {
-    fr_t *e = abc + (size_t)k * d;
-    if (fr_ntt(e, hd.power, 1) != 0) G16_FAIL(G16_NO_MEMORY, "out of memory");
-    apply_coset(e, d, &inc);
-    if (fr_ntt(e, hd.power, 0) != 0) G16_FAIL(G16_NO_MEMORY, "out of memory");
+    jobs[k] = (coset_job){.e = abc + (size_t)k * d, .power = hd.power, .failed = 0};
+    fr_root_of_unity(&jobs[k].inc, hd.power + 1);
   }
+  /* the three transforms are independent: two on their own threads when there are cores for them */
+  for (int k = 0; k < 2; k++) {
+    if (threads > 1) started[k] = pthread_create(&tids[k], NULL, coset_chain, &jobs[k]) == 0;
+    if (!started[k]) coset_chain(&jobs[k]);
+  }
+  coset_chain(&jobs[2]);
+  for (int k = 0; k < 2; k++) {
+    if (started[k]) pthread_join(tids[k], NULL);
+  }
+  if (jobs[0].failed || jobs[1].failed || jobs[2].failed) G16_FAIL(G16_NO_MEMORY, "out of memory");
   for (uint64_t i = 0; i < d; i++) {
     fr_t t;
     fr_mul(&t, &ea[i], &eb[i]);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import {
   compileOnnx,
+  nativeGroth16Available,
   ProverPool,
   setupGroth16,
   verifyGroth16WithSnarkjs,
@@ -19,7 +20,9 @@ import { REPO_ROOT } from '../support/paths.js';
  * witness, prove through a warm ProverPool (the first, cold proof includes the process start and curve build;
  * then the median of the warm ones), verify (pure JS and snarkjs), proof size, peak memory, where snarkjs
  * spends the warm proof (MSMs vs FFTs), and warm prove time over direct onnxruntime inference. On EZKL's 1l_mlp, EZKL itself
- * (@ezkljs/engine 21.0.0) runs the same input for the prove/verify ratios.
+ * (@ezkljs/engine 21.0.0) runs the same input for the prove/verify ratios. When the native prover (prover/native/) is
+ * built, a second warm pool with backend 'native' proves the same witness: its warm median, the addon call alone,
+ * its steps, and its prove/inference ratio (both verifiers must accept its last proof).
  * Env: ZK_BENCH_MODELS (comma list, default mnist-mlp,mnist-cnn,1l_mlp), ZK_BENCH_PROVES (warm proofs, default 5).
  */
 const PROVES = Number(process.env['ZK_BENCH_PROVES'] ?? 5);
@@ -86,6 +89,33 @@ interface Row {
   readonly proveRssMiB: number;
   readonly setupRssMiB: number;
   readonly inferenceMs: number;
+  /** The native backend: warm pool median, addon call median, steps; undefined when the addon is not built. */
+  readonly native: { readonly proveMs: number; readonly coreProveMs: number; readonly phasesMs: Readonly<Record<string, number>> } | undefined;
+}
+
+async function benchNative(setup: Awaited<ReturnType<typeof setupGroth16>>, wtns: Uint8Array): Promise<Row['native']> {
+  if (!nativeGroth16Available()) return undefined;
+  const pool = new ProverPool({ backend: 'native' });
+  const wall: number[] = [];
+  const core: number[] = [];
+  const phases: Record<string, number>[] = [];
+  let proved;
+  try {
+    for (let i = 0; i <= PROVES; i += 1) {
+      const t = performance.now();
+      proved = await pool.prove({ zkeyId: setup.digest, zkey: setup.zkey, wtns });
+      if (i === 0) continue; // the zkey transfer
+      wall.push(ms(t));
+      core.push(proved.snarkjsProveMs);
+      phases.push({ ...proved.phasesMs });
+    }
+  } finally {
+    await pool.close();
+  }
+  if (proved === undefined || !verifyGroth16(setup.verificationKey, proved.proof, proved.publicSignals).ok) throw new Error('our verifier rejected the native proof');
+  if (!(await verifyGroth16WithSnarkjs(setup.verificationKey, proved.publicSignals, proved.proof))) throw new Error('snarkjs rejected the native proof');
+  const phasesMs = Object.fromEntries(Object.keys(phases[0] ?? {}).map((k) => [k, median(phases.map((p) => p[k] ?? 0))]));
+  return { proveMs: median(wall), coreProveMs: median(core), phasesMs };
 }
 
 async function benchModel(model: BenchModel): Promise<Row> {
@@ -124,7 +154,8 @@ async function benchModel(model: BenchModel): Promise<Row> {
   let coldProveMs = 0;
   let proved;
   let rss = 0;
-  const pool = new ProverPool();
+  let lastWtns: Uint8Array = new Uint8Array();
+  const pool = new ProverPool({ backend: 'snarkjs' });
   try {
     // Proof 0 is cold: it starts the process, builds the curve and sends the zkey. The rest are warm.
     for (let i = 0; i <= PROVES; i += 1) {
@@ -132,6 +163,7 @@ async function benchModel(model: BenchModel): Promise<Row> {
       const witness = circuit.witness(input);
       witnessMs = ms(w0);
       const p0 = performance.now();
+      lastWtns = witness.wtns;
       proved = await pool.prove({ zkeyId: setup.digest, zkey: setup.zkey, wtns: witness.wtns });
       if (i === 0) {
         coldProveMs = ms(p0);
@@ -154,6 +186,7 @@ async function benchModel(model: BenchModel): Promise<Row> {
   const s0 = performance.now();
   if (!(await verifyGroth16WithSnarkjs(setup.verificationKey, proved.publicSignals, proved.proof))) throw new Error('snarkjs rejected the proof');
   const snarkjsVerifyMs = ms(s0);
+  const native = await benchNative(setup, lastWtns);
   return {
     model: model.name,
     constraints: circuit.stats.constraints,
@@ -171,6 +204,7 @@ async function benchModel(model: BenchModel): Promise<Row> {
     proveRssMiB: rss,
     setupRssMiB,
     inferenceMs: await onnxruntimeMs(model, input, circuit.inputShape),
+    native,
   };
 }
 
@@ -221,8 +255,8 @@ console.log(
   `node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; snarkjs 0.7.6 Groth16 on BN254, dev ptau; ` +
     `prove through one warm ProverPool process: cold = first proof (process start, curve build, zkey transfer), warm = median of the next ${PROVES}\n`,
 );
-console.log('| model | constraints | ptau power | ptau gen+prepare ms | setup ms | witness ms | prove ms (cold / warm pool / snarkjs) | verify ms (pure JS) | verify ms (snarkjs) | proof bytes (JSON) | peak RSS prove / setup MiB | onnxruntime ms | prove / inference (warm pool / snarkjs) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| model | constraints | ptau power | ptau gen+prepare ms | setup ms | witness ms | prove ms (cold / warm pool / snarkjs) | native prove ms (warm pool / addon) | verify ms (pure JS) | verify ms (snarkjs) | proof bytes (JSON) | peak RSS prove / setup MiB | onnxruntime ms | prove / inference (warm pool / snarkjs) | native prove / inference (warm pool / addon) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 const rows: Row[] = [];
 for (const name of SELECTED) {
   const model = MODELS[name];
@@ -230,7 +264,7 @@ for (const name of SELECTED) {
   const r = await benchModel(model);
   rows.push(r);
   console.log(
-    `| ${r.model} | ${r.constraints} | ${r.power} | ${r.ptauMs === 'cached' ? 'cached' : fmt(r.ptauMs)} | ${fmt(r.setupMs)} | ${fmt(r.witnessMs)} | ${fmt(r.coldProveMs)} / ${fmt(r.proveMs)} / ${fmt(r.coreProveMs)} | ${fmt(r.verifyMs)} | ${fmt(r.snarkjsVerifyMs)} | ${r.proofBytes} | ${fmt(r.proveRssMiB)} / ${fmt(r.setupRssMiB)} | ${r.inferenceMs.toFixed(4)} | ${fmt(r.proveMs / r.inferenceMs)} / ${fmt(r.coreProveMs / r.inferenceMs)} |`,
+    `| ${r.model} | ${r.constraints} | ${r.power} | ${r.ptauMs === 'cached' ? 'cached' : fmt(r.ptauMs)} | ${fmt(r.setupMs)} | ${fmt(r.witnessMs)} | ${fmt(r.coldProveMs)} / ${fmt(r.proveMs)} / ${fmt(r.coreProveMs)} | ${r.native === undefined ? 'not built' : `${fmt(r.native.proveMs)} / ${fmt(r.native.coreProveMs)}`} | ${fmt(r.verifyMs)} | ${fmt(r.snarkjsVerifyMs)} | ${r.proofBytes} | ${fmt(r.proveRssMiB)} / ${fmt(r.setupRssMiB)} | ${r.inferenceMs.toFixed(4)} | ${fmt(r.proveMs / r.inferenceMs)} / ${fmt(r.coreProveMs / r.inferenceMs)} | ${r.native === undefined ? '—' : `${fmt(r.native.proveMs / r.inferenceMs)} / ${fmt(r.native.coreProveMs / r.inferenceMs)}`} |`,
   );
 }
 console.log('\nwhere snarkjs spends a warm proof (median ms per step; msm* are multi-scalar multiplications, B2 on G2; fft = the six FFTs):');
@@ -241,6 +275,19 @@ for (const r of rows) {
   const total = steps.reduce((n, k) => n + (r.phasesMs[k] ?? 0), 0);
   const msm = steps.filter((k) => k.startsWith('msm')).reduce((n, k) => n + (r.phasesMs[k] ?? 0), 0);
   console.log(`| ${r.model} | ${steps.map((k) => fmt(r.phasesMs[k] ?? NaN)).join(' | ')} | ${((100 * msm) / total).toFixed(0)}% |`);
+}
+const nativeSteps = ['read', 'abc', 'fft', 'msmA', 'msmB1', 'msmC', 'msmH', 'msmB2G2', 'blind'];
+if (rows.some((r) => r.native !== undefined)) {
+  console.log('\nwhere the native prover spends a warm proof (median ms per step; fft = the six NTTs and the join; 2 MSM threads):');
+  console.log(`| model | ${nativeSteps.join(' | ')} | MSM share |`);
+  console.log(`| --- | ${nativeSteps.map(() => '---').join(' | ')} | --- |`);
+  for (const r of rows) {
+    if (r.native === undefined) continue;
+    const p = r.native.phasesMs;
+    const total = nativeSteps.reduce((n, k) => n + (p[k] ?? 0), 0);
+    const msm = nativeSteps.filter((k) => k.startsWith('msm')).reduce((n, k) => n + (p[k] ?? 0), 0);
+    console.log(`| ${r.model} | ${nativeSteps.map((k) => fmt(p[k] ?? NaN)).join(' | ')} | ${((100 * msm) / total).toFixed(0)}% |`);
+  }
 }
 const ours = rows.find((r) => r.model.startsWith('1l_mlp'));
 if (ours !== undefined) {
