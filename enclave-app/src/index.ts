@@ -31,6 +31,7 @@ export { ModelUpload } from './models/model-upload.js';
 export { assertInputsMatch, runInference, selectOutputs } from './inference/run-inference.js';
 export { fromOrtTensor, toOrtTensor } from './inference/tensor-bridge.js';
 export { AttestationBatcher, type AttestationBatcherOptions, type BatchInclusion } from './receipts/attestation-batcher.js';
+export { nativeTensorsDigest } from './receipts/native-tensor-digest.js';
 export {
   ReceiptIssuer,
   type PlanEvidenceJson,

@@ -6,7 +6,6 @@ import {
   RECEIPT_FORMAT,
   encodeClaims,
   encodePlanClaims,
-  tensorsDigest,
   toBase64,
   type PlanReceiptJson,
   type ReceiptJson,
@@ -17,6 +16,7 @@ import {
 import type { SessionKey } from '../keys/session-key.js';
 import type { NsmClient } from '../nsm/nsm-client.js';
 import { AttestationBatcher } from './attestation-batcher.js';
+import { nativeTensorsDigest } from './native-tensor-digest.js';
 
 export interface ReceiptRequest {
   readonly mode: ReceiptMode;
@@ -86,8 +86,8 @@ export class ReceiptIssuer {
       v: CLAIMS_VERSION,
       mode: request.mode,
       model: request.model,
-      input: tensorsDigest(request.inputs),
-      output: tensorsDigest(request.outputs),
+      input: nativeTensorsDigest(request.inputs),
+      output: nativeTensorsDigest(request.outputs),
       nonce: request.nonce,
       ts: this.#now(),
       seq: ++this.#seq,
@@ -106,8 +106,8 @@ export class ReceiptIssuer {
       v: PLAN_CLAIMS_VERSION,
       mode: request.mode,
       model: request.model,
-      input: tensorsDigest(request.inputs),
-      output: tensorsDigest(request.outputs),
+      input: nativeTensorsDigest(request.inputs),
+      output: nativeTensorsDigest(request.outputs),
       nonce: request.nonce,
       ts: this.#now(),
       seq: ++this.#seq,
