@@ -8,6 +8,7 @@ import {
   encodePlanClaims,
   toBase64,
   type PlanReceiptJson,
+  type ReceiptClaims,
   type ReceiptJson,
   type ReceiptMode,
   type SegmentClaim,
@@ -81,18 +82,7 @@ export class ReceiptIssuer {
   }
 
   async issue(request: ReceiptRequest): Promise<ReceiptJson> {
-    // seq and ts are taken together, synchronously, so seq order is ts order within a boot.
-    const claims = encodeClaims({
-      v: CLAIMS_VERSION,
-      mode: request.mode,
-      model: request.model,
-      input: nativeTensorsDigest(request.inputs),
-      output: nativeTensorsDigest(request.outputs),
-      nonce: request.nonce,
-      ts: this.#now(),
-      seq: ++this.#seq,
-      key: this.#key.keyId,
-    });
+    const claims = encodeClaims({ v: CLAIMS_VERSION, ...this.#commonClaims(request) });
     const base = { format: RECEIPT_FORMAT, mode: request.mode, claims: toBase64(claims), session_key: this.#sessionKeyBase64 } as const;
     return { ...base, ...(await this.#evidence(claims, request.mode, request.nonce)) };
   }
@@ -104,6 +94,18 @@ export class ReceiptIssuer {
   async issuePlan(request: PlanReceiptRequest): Promise<PlanEvidenceJson> {
     const claims = encodePlanClaims({
       v: PLAN_CLAIMS_VERSION,
+      ...this.#commonClaims(request),
+      plan: request.plan,
+      segments: request.segments,
+      cuts: request.cuts,
+    });
+    const base = { format: PLAN_RECEIPT_FORMAT, mode: request.mode, claims: toBase64(claims), session_key: this.#sessionKeyBase64 } as const;
+    return { ...base, ...(await this.#evidence(claims, request.mode, request.nonce)) };
+  }
+
+  /** The claims v1 and plan receipts share. seq and ts are taken together, synchronously, so seq order is ts order within a boot. */
+  #commonClaims(request: ReceiptRequest): Omit<ReceiptClaims, 'v'> {
+    return {
       mode: request.mode,
       model: request.model,
       input: nativeTensorsDigest(request.inputs),
@@ -112,12 +114,7 @@ export class ReceiptIssuer {
       ts: this.#now(),
       seq: ++this.#seq,
       key: this.#key.keyId,
-      plan: request.plan,
-      segments: request.segments,
-      cuts: request.cuts,
-    });
-    const base = { format: PLAN_RECEIPT_FORMAT, mode: request.mode, claims: toBase64(claims), session_key: this.#sessionKeyBase64 } as const;
-    return { ...base, ...(await this.#evidence(claims, request.mode, request.nonce)) };
+    };
   }
 
   async #evidence(claims: Uint8Array, mode: ReceiptMode, nonce: Uint8Array | null): Promise<Evidence> {

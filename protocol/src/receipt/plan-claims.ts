@@ -2,7 +2,7 @@ import { decodeCbor, encodeCbor, type CborLimits } from '../cbor/index.js';
 import { createError } from '../errors/index.js';
 import { MAX_NONCE_BYTES } from '../limits.js';
 import { encodePlanJson, parsePlanJson, MAX_PLAN_JSON_BYTES, MAX_PLAN_SEGMENTS, type PlanMode, type ProofPlan } from '../plan/index.js';
-import { RECEIPT_MODES, type ReceiptClaims, type ReceiptMode } from './receipt-claims.js';
+import { RECEIPT_MODES, digest, uint, type ReceiptClaims, type ReceiptMode } from './receipt-claims.js';
 
 /**
  * Claims for an inference run under a proof plan (docs/receipts.md §7): the v1 claims plus the plan, one
@@ -209,17 +209,6 @@ function commitment(value: unknown, where: string): Uint8Array {
 function bytesToBigint(bytes: Uint8Array): bigint {
   let n = 0n;
   for (const byte of bytes) n = (n << 8n) | BigInt(byte);
-  return n;
-}
-
-function digest(value: unknown, name: string): Uint8Array {
-  if (!(value instanceof Uint8Array) || value.length !== 32) throw invalid(`${name} must be 32 bytes`);
-  return Uint8Array.from(value);
-}
-
-function uint(value: unknown, name: string): number {
-  const n = typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw invalid(`${name} must be an unsigned integer`);
   return n;
 }
 

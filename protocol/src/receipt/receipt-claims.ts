@@ -83,12 +83,14 @@ export function decodeClaims(bytes: Uint8Array): ReceiptClaims {
   return claims;
 }
 
-function digest(value: unknown, name: string): Uint8Array {
+/** A 32-byte claim value, copied (plan claims read theirs the same way). */
+export function digest(value: unknown, name: string): Uint8Array {
   if (!(value instanceof Uint8Array) || value.length !== 32) throw invalid(`${name} must be a 32-byte digest`);
   return Uint8Array.from(value);
 }
 
-function uint(value: unknown, name: string): number {
+/** An unsigned claim integer: cbor-x hands values past 2^32 over as bigint. */
+export function uint(value: unknown, name: string): number {
   const n = typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw invalid(`${name} must be an unsigned integer`);
   return n;
