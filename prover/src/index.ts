@@ -1,6 +1,7 @@
 export {
   compileOnnx,
   MAX_CIRCUIT_CONSTRAINTS,
+  randomCommitmentSalt,
   type CircuitStats,
   type CircuitWitness,
   type CompiledCircuit,

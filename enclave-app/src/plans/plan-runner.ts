@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   commitmentFromDecimal,
   createError,
@@ -9,7 +8,7 @@ import {
   type SegmentClaim,
   type Tensor,
 } from '@provenant/protocol';
-import type { CircuitWitness, CompiledCircuit } from '@provenant/prover';
+import { randomCommitmentSalt, type CircuitWitness, type CompiledCircuit } from '@provenant/prover';
 import type * as ort from 'onnxruntime-node';
 import { fromOrtTensor, toOrtTensor } from '../inference/tensor-bridge.js';
 import type { LoadedModel } from '../models/model-registry.js';
@@ -138,8 +137,8 @@ async function execute(prepared: PreparedPlan, inputs: readonly Tensor[]): Promi
     const inputName = s.segment.inputs[0] as string;
     const input = zkInput(s, valueOf(values, inputName));
     // At a zk → zk cut the previous circuit's output salt is this one's input salt, so one commitment is both.
-    const salt = salts[i] ?? randomSalt();
-    const outputSalt = randomSalt();
+    const salt = salts[i] ?? randomCommitmentSalt();
+    const outputSalt = randomCommitmentSalt();
     const witness = s.circuit.witness(input, { salt, outputSalt });
     if (cuts[i] !== null && cuts[i] !== witness.inputCommitment) {
       throw createError('PRV_ERR_INTERNAL', `segment ${i}: its input commitment differs from the previous circuit's output commitment`);
@@ -178,10 +177,6 @@ function valueOf(values: ReadonlyMap<string, Tensor>, name: string): Tensor {
   return tensor;
 }
 
-/** 31 random bytes: uniform and always below the BN254 scalar field (which exceeds 2^253), as the prover draws them. */
-function randomSalt(): bigint {
-  return BigInt(`0x${randomBytes(31).toString('hex')}`);
-}
 
 /** Awaits `promise` unless the request is cancelled or its deadline passes first (setup keeps running for later requests). */
 async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {

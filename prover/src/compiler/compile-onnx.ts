@@ -61,7 +61,8 @@ export interface CompiledCircuit {
   witness(input: Float32Array, options?: WitnessOptions): CircuitWitness;
 }
 
-function randomSalt(): bigint {
+/** A fresh commitment salt, as witnesses draw one: a caller that chains circuits picks its salts ahead. */
+export function randomCommitmentSalt(): bigint {
   // 31 random bytes: uniform and always below p (which exceeds 2^253).
   const bytes = crypto.getRandomValues(new Uint8Array(31));
   return BigInt('0x' + bytesToHex(bytes));
@@ -103,7 +104,7 @@ class Compiled implements CompiledCircuit {
       throw createError('PRV_ERR_ZK_INPUT_INVALID', `input must be a Float32Array of ${n} elements`);
     }
     if (!input.every(Number.isFinite)) throw createError('PRV_ERR_ZK_INPUT_INVALID', 'input has a non-finite element');
-    const inputSalt = options.salt ?? randomSalt();
+    const inputSalt = options.salt ?? randomCommitmentSalt();
     const outputSalt = options.outputSalt ?? inputSalt;
     assertSalt(inputSalt);
     assertSalt(outputSalt);
