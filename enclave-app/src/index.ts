@@ -25,7 +25,8 @@ export {
   type LogSinkStats,
   type LogSinkTimers,
 } from './logging/log-sink.js';
-export { SessionKey, SESSION_PUBLIC_KEY_BYTES } from './keys/session-key.js';
+export { SessionKey, SESSION_PUBLIC_KEY_BYTES, type SessionKeyOptions } from './keys/session-key.js';
+export { makePresignatures, opensslNonces, signWithPresignature, type NoncePoint, type Presignature } from './keys/presignatures.js';
 export { MODEL_PCR_INDEX, ModelRegistry, type LoadedModel, type ModelRegistryOptions } from './models/model-registry.js';
 export { ModelUpload } from './models/model-upload.js';
 export { assertInputsMatch, runInference, selectOutputs } from './inference/run-inference.js';

@@ -96,6 +96,7 @@ export async function startEnclaveDaemon(config: EnclaveConfig, logger: EnclaveL
     // After the models, so that with sealModels the boot document (which session receipts rest on) already
     // carries the locked PCR16.
     const sessionKey = SessionKey.generate();
+    stack.push(() => sessionKey.close());
     const configBytes = encodeEffectiveConfig(config);
     const configDigest = Uint8Array.from(createHash('sha256').update(configBytes).digest());
     const bootDocument = await nsm.attestation({ userData: configDigest, nonce: null, publicKey: sessionKey.publicKey });
