@@ -1,15 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import {
-  INFERENCE_HEADER_CONTENT_LENGTH,
-  assertModelName,
-  createError,
-  encodeKserveInferResponse,
-  parseInferenceHeaderLength,
-  parseKserveInferRequest,
-  wantsBinaryOutput,
-  type ModelInfo,
-  type TensorSpec,
-} from '@provenant/protocol';
+import { assertModelName, createError, type ModelInfo, type TensorSpec } from '@provenant/protocol';
+import { whenClientGone } from './infer-endpoint.js';
 import type { ProxyAppOptions } from './proxy-app.js';
 
 const EXTENSIONS = ['binary_tensor_data', 'provenant_receipts'] as const;
@@ -39,45 +30,7 @@ export function registerKserveRoutes(app: FastifyInstance, options: ProxyAppOpti
     const model = await findModel(request.params.name);
     return { name: model.name, ready: true };
   });
-
-  // Inference bodies are read whole (bounded by maxInferBodyBytes) whatever their content type: JSON, or
-  // JSON followed by binary tensor data. Registered in its own context so uploads keep their stream parser.
-  app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.maxInferBodyBytes }, (_request, body, done) => done(null, body));
-    scope.post<{ Params: { name: string } }>('/v2/models/:name/infer', async (request, reply) => {
-      const model = assertModelName(request.params.name, 'model name');
-      const header = request.headers[INFERENCE_HEADER_CONTENT_LENGTH];
-      if (Array.isArray(header)) throw createError('PRV_ERR_KSERVE_BINARY_INVALID', `${INFERENCE_HEADER_CONTENT_LENGTH} given twice`);
-      const body = request.body instanceof Uint8Array ? request.body : new Uint8Array(0);
-      const parsed = parseKserveInferRequest(body, parseInferenceHeaderLength(header));
-      const result = await pool.infer(
-        {
-          model,
-          inputs: parsed.inputs,
-          receipt: parsed.receiptMode,
-          ...(parsed.outputs === undefined ? {} : { outputs: parsed.outputs.map((output) => output.name) }),
-          ...(parsed.nonce === undefined ? {} : { nonce: parsed.nonce }),
-          ...(parsed.plan === undefined ? {} : { plan: parsed.plan }),
-          ...(parsed.wait === undefined ? {} : { wait: parsed.wait }),
-        },
-        clientGone(reply),
-      );
-      const encoded = encodeKserveInferResponse(
-        {
-          modelName: result.model.name,
-          modelVersion: result.model.sha256,
-          ...(parsed.id === undefined ? {} : { id: parsed.id }),
-          outputs: result.outputs,
-          receipt: result.receipt,
-        },
-        (name) => wantsBinaryOutput(parsed, name),
-      );
-      if (encoded.jsonBytes === undefined) void reply.type('application/json');
-      else void reply.type('application/octet-stream').header(INFERENCE_HEADER_CONTENT_LENGTH, String(encoded.jsonBytes));
-      return reply.send(Buffer.from(encoded.body.buffer, encoded.body.byteOffset, encoded.body.byteLength));
-    });
-  });
+  // POST /v2/models/{name}/infer is served in front of fastify: infer-endpoint.ts.
 }
 
 function metadata(spec: TensorSpec): { name: string; datatype: string; shape: number[] } {
@@ -86,9 +39,5 @@ function metadata(spec: TensorSpec): { name: string; datatype: string; shape: nu
 
 /** Aborts when the HTTP client closes its connection before the response finished: the enclave gets a cancel. */
 export function clientGone(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
+  return whenClientGone(reply.raw);
 }

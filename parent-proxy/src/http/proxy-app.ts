@@ -1,8 +1,10 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import http from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import { createError } from '@provenant/protocol';
 import type { EnclavePool } from '../enclave/enclave-pool.js';
 import type { ProxyMetrics } from '../metrics/proxy-metrics.js';
 import { asProvenantError, errorBody } from './error-reply.js';
+import { serveInfer } from './infer-endpoint.js';
 import { registerKserveRoutes } from './kserve-routes.js';
 import { registerProjectRoutes } from './project-routes.js';
 import { registerReceiptRoutes } from './receipt-routes.js';
@@ -24,7 +26,23 @@ export interface ProxyAppOptions {
  * ({"error", "code"} with the table's status) for every failure, fastify's included.
  */
 export function buildProxyApp(options: ProxyAppOptions): FastifyInstance {
-  const app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: true });
+  let closing = false;
+  // The inference route is answered before fastify sees the request (infer-endpoint.ts says why); once
+  // the app is closing, fastify answers everything, so return503OnClosing holds for it too.
+  const serverFactory: FastifyServerFactory = (handler, settings) => {
+    const server = http.createServer((request, response) => {
+      if (closing || !serveInfer(options, request, response)) handler(request, response);
+    });
+    // What fastify does to the server it makes itself (lib/server.js), with its resolved settings.
+    server.keepAliveTimeout = settings.keepAliveTimeout as number;
+    server.requestTimeout = settings.requestTimeout as number;
+    server.setTimeout(settings.connectionTimeout as number);
+    return server;
+  };
+  const app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: true, serverFactory });
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.setErrorHandler((error, request, reply) => {
     const provenant = asProvenantError(error);
     const { status, body } = errorBody(provenant);
