@@ -13,6 +13,7 @@ import type * as ort from 'onnxruntime-node';
 import { fromOrtTensor, toOrtTensor } from '../inference/tensor-bridge.js';
 import type { LoadedModel } from '../models/model-registry.js';
 import type { ReceiptIssuer } from '../receipts/receipt-issuer.js';
+import { nativeTensorsDigest } from '../receipts/native-tensor-digest.js';
 import type { WorkQueue } from '../scheduling/work-queue.js';
 import type { PreparedPlan, PreparedZkSegment } from './prepared-plan.js';
 import type { ProofTask, ReceiptStore } from './receipt-store.js';
@@ -83,8 +84,8 @@ export async function runPlan(request: PlanRunRequest, parts: PlanRunParts): Pro
   const evidence = await parts.receipts.issuePlan({
     mode: request.mode,
     model: request.model.digest,
-    inputs: request.inputs,
-    outputs,
+    input: nativeTensorsDigest(request.inputs),
+    output: nativeTensorsDigest(outputs),
     nonce: request.nonce,
     plan: prepared.planJson,
     segments,

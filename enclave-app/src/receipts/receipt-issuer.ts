@@ -12,18 +12,17 @@ import {
   type ReceiptJson,
   type ReceiptMode,
   type SegmentClaim,
-  type Tensor,
 } from '@provenant/protocol';
 import type { SessionKey } from '../keys/session-key.js';
 import type { NsmClient } from '../nsm/nsm-client.js';
 import { AttestationBatcher } from './attestation-batcher.js';
-import { nativeTensorsDigest } from './native-tensor-digest.js';
 
 export interface ReceiptRequest {
   readonly mode: ReceiptMode;
   readonly model: Uint8Array;
-  readonly inputs: readonly Tensor[];
-  readonly outputs: readonly Tensor[];
+  /** nativeTensorsDigest of the inputs and of the outputs (docs/receipts.md §1). */
+  readonly input: Uint8Array;
+  readonly output: Uint8Array;
   readonly nonce: Uint8Array | null;
 }
 
@@ -108,8 +107,8 @@ export class ReceiptIssuer {
     return {
       mode: request.mode,
       model: request.model,
-      input: nativeTensorsDigest(request.inputs),
-      output: nativeTensorsDigest(request.outputs),
+      input: request.input,
+      output: request.output,
       nonce: request.nonce,
       ts: this.#now(),
       seq: ++this.#seq,

@@ -27,6 +27,7 @@ import { runPlan } from '../plans/plan-runner.js';
 import type { PlanPreparer } from '../plans/prepared-plan.js';
 import type { ReceiptStore } from '../plans/receipt-store.js';
 import type { ReceiptIssuer } from '../receipts/receipt-issuer.js';
+import { nativeTensorsDigest } from '../receipts/native-tensor-digest.js';
 import type { WorkQueue } from '../scheduling/work-queue.js';
 
 export interface EnclaveServiceParts {
@@ -111,12 +112,15 @@ export class EnclaveService {
       );
       return encodeInferResponse({ model: { name: model.info.name, sha256: model.info.sha256 }, outputs: run.outputs, receipt: run.receipt });
     }
+    // Hashed before inference, while the bytes just decoded are still in cache: after it they are not, and
+    // this is on the request's path either way.
+    const input = nativeTensorsDigest(request.inputs);
     const outputs = await parts.queue.run(() => runInference(model, request.inputs, outputNames), { timeoutMs, signal });
     const receipt = await parts.receipts.issue({
       mode: request.receipt,
       model: model.digest,
-      inputs: request.inputs,
-      outputs,
+      input,
+      output: nativeTensorsDigest(outputs),
       nonce: request.nonce ?? null,
     });
     return encodeInferResponse({ model: { name: model.info.name, sha256: model.info.sha256 }, outputs, receipt });
