@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { encodeTensorsCanonical, type Tensor } from '@provenant/protocol';
+import { canonicalTensorParts, type Tensor } from '@provenant/protocol';
 
 /**
  * The receipts' tensor digest (docs/receipts.md §1), hashed with node:crypto. protocol's tensorsDigest gives
@@ -7,6 +7,8 @@ import { encodeTensorsCanonical, type Tensor } from '@provenant/protocol';
  * against ~15 µs here, and the gap grows with the tensor (an image model's input is hundreds of KB).
  */
 export function nativeTensorsDigest(tensors: readonly Tensor[]): Uint8Array {
-  const digest = createHash('sha256').update(encodeTensorsCanonical(tensors)).digest();
+  const hash = createHash('sha256');
+  for (const part of canonicalTensorParts(tensors)) hash.update(part);
+  const digest = hash.digest();
   return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
 }

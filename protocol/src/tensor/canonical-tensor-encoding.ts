@@ -13,36 +13,46 @@ const UTF8 = new TextEncoder();
  * u16be name length || name || u8 ONNX data type || u8 rank || rank x u64be dim || u64be data length || data.
  */
 export function encodeTensorsCanonical(tensors: readonly Tensor[]): Uint8Array {
+  const parts = canonicalTensorParts(tensors);
+  const out = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/**
+ * The same bytes in pieces, in order: each tensor's header, then its data as the tensor's own bytes (no
+ * copy), so a hash can take them one after the other without the whole encoding being built.
+ */
+export function canonicalTensorParts(tensors: readonly Tensor[]): Uint8Array[] {
   assertTensorSet(tensors);
   const entries = tensors
     .map((tensor) => ({ tensor, name: UTF8.encode(tensor.name) }))
     .sort((a, b) => compareBytes(a.name, b.name));
-  let size = MAGIC.length + 1 + 4;
-  for (const { tensor, name } of entries) size += 2 + name.length + 1 + 1 + 8 * tensor.shape.length + 8 + tensor.data.length;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  out.set(MAGIC, 0);
-  let at = MAGIC.length;
-  out[at++] = VERSION;
-  view.setUint32(at, entries.length);
-  at += 4;
+  const start = new Uint8Array(MAGIC.length + 1 + 4);
+  start.set(MAGIC, 0);
+  start[MAGIC.length] = VERSION;
+  new DataView(start.buffer).setUint32(MAGIC.length + 1, entries.length);
+  const parts: Uint8Array[] = [start];
   for (const { tensor, name } of entries) {
-    view.setUint16(at, name.length);
-    at += 2;
-    out.set(name, at);
-    at += name.length;
-    out[at++] = TENSOR_DTYPES[tensor.dtype].onnx;
-    out[at++] = tensor.shape.length;
+    const header = new Uint8Array(2 + name.length + 1 + 1 + 8 * tensor.shape.length + 8);
+    const view = new DataView(header.buffer);
+    view.setUint16(0, name.length);
+    header.set(name, 2);
+    let at = 2 + name.length;
+    header[at++] = TENSOR_DTYPES[tensor.dtype].onnx;
+    header[at++] = tensor.shape.length;
     for (const dim of tensor.shape) {
       view.setBigUint64(at, BigInt(dim));
       at += 8;
     }
     view.setBigUint64(at, BigInt(tensor.data.length));
-    at += 8;
-    out.set(tensor.data, at);
-    at += tensor.data.length;
+    parts.push(header, tensor.data);
   }
-  return out;
+  return parts;
 }
 
 /** SHA-256 of the canonical encoding: the `input` / `output` claim of a receipt. */
