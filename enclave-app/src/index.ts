@@ -50,6 +50,7 @@ export {
   type PreparedTeeSegment,
   type PreparedZkSegment,
 } from './plans/prepared-plan.js';
+export { WitnessPool, type RemoteWitness, type WitnessRequest } from './plans/witness-pool.js';
 export { runPlan, type PlanRunParts, type PlanRunRequest, type PlanRunResult } from './plans/plan-runner.js';
 export { DEFAULT_PROVE_TIMEOUT_MS, ReceiptStore, type GetOptions, type ProofTask, type Prover, type ReceiptStoreOptions } from './plans/receipt-store.js';
 export { WorkQueue, type RunOptions, type WorkQueueOptions } from './scheduling/work-queue.js';

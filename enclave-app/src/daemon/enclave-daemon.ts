@@ -12,6 +12,7 @@ import { WorkQueue } from '../scheduling/work-queue.js';
 import { ProverPool } from '@provenant/prover';
 import { PlanPreparer } from '../plans/prepared-plan.js';
 import { ReceiptStore } from '../plans/receipt-store.js';
+import { WitnessPool } from '../plans/witness-pool.js';
 import { ZkKeyStore } from '../plans/zk-keys.js';
 import { EnclaveServer } from '../server/enclave-server.js';
 import { EnclaveService, type EnclaveServiceParts } from '../server/enclave-service.js';
@@ -114,6 +115,8 @@ export async function startEnclaveDaemon(config: EnclaveConfig, logger: EnclaveL
     const prover = new ProverPool({ processes: zk.provers, maxQueued: zk.maxPendingProofs });
     const planReceipts = new ReceiptStore({ prover, maxReceipts: zk.maxReceipts, maxPendingProofs: zk.maxPendingProofs, logger });
     stack.push(() => planReceipts.close());
+    const witnesses = new WitnessPool();
+    stack.push(() => witnesses.close());
     logger.log('info', 'boot.zk', { ptau: zk.ptau === 'none' || zk.ptau === 'dev' ? zk.ptau : 'file', provers: zk.provers });
 
     const parts: EnclaveServiceParts = {
@@ -126,6 +129,7 @@ export async function startEnclaveDaemon(config: EnclaveConfig, logger: EnclaveL
       queue,
       plans,
       planReceipts,
+      witnesses,
       logger,
       maxModelBytes: config.limits.maxModelBytes,
       requestTimeoutMs: config.limits.requestTimeoutMs,

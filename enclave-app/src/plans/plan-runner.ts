@@ -8,7 +8,7 @@ import {
   type SegmentClaim,
   type Tensor,
 } from '@provenant/protocol';
-import { randomCommitmentSalt, type CircuitWitness, type CompiledCircuit } from '@provenant/prover';
+import { randomCommitmentSalt, type CompiledCircuit } from '@provenant/prover';
 import type * as ort from 'onnxruntime-node';
 import { fromOrtTensor, toOrtTensor } from '../inference/tensor-bridge.js';
 import type { LoadedModel } from '../models/model-registry.js';
@@ -17,6 +17,7 @@ import { nativeTensorsDigest } from '../receipts/native-tensor-digest.js';
 import type { WorkQueue } from '../scheduling/work-queue.js';
 import type { PreparedPlan, PreparedZkSegment } from './prepared-plan.js';
 import type { ProofTask, ReceiptStore } from './receipt-store.js';
+import type { RemoteWitness, WitnessPool } from './witness-pool.js';
 import type { ZkKeys } from './zk-keys.js';
 
 export interface PlanRunRequest {
@@ -37,6 +38,7 @@ export interface PlanRunParts {
   readonly receipts: ReceiptIssuer;
   readonly store: ReceiptStore;
   readonly queue: WorkQueue;
+  readonly witnesses: WitnessPool;
 }
 
 export interface PlanRunResult {
@@ -49,7 +51,7 @@ interface Execution {
   /** cuts[i]: the commitment entering segment i (docs/receipts.md §7.1), null at tee → tee cuts. */
   readonly cuts: (bigint | null)[];
   readonly salts: (bigint | null)[];
-  readonly witnesses: (CircuitWitness | null)[];
+  readonly witnesses: (RemoteWitness | null)[];
 }
 
 /**
@@ -68,7 +70,7 @@ export async function runPlan(request: PlanRunRequest, parts: PlanRunParts): Pro
     deadline,
     request.timeoutMs,
   );
-  const run = await parts.queue.run(() => execute(prepared, request.inputs), { timeoutMs: request.timeoutMs, signal: request.signal });
+  const run = await parts.queue.run(() => execute(prepared, request.inputs, parts.witnesses), { timeoutMs: request.timeoutMs, signal: request.signal });
   const outputs = request.outputNames.map((name) => {
     const tensor = run.values.get(name);
     if (tensor === undefined) throw createError('PRV_ERR_INFER_FAILED', `the plan computed no ${name}`);
@@ -97,7 +99,7 @@ export async function runPlan(request: PlanRunRequest, parts: PlanRunParts): Pro
     return {
       zkeyId: k.circuitDigest,
       zkey: () => k.loadZkey(),
-      wtns: (run.witnesses[i] as CircuitWitness).wtns,
+      wtns: (run.witnesses[i] as RemoteWitness).wtns,
       verificationKey: k.verificationKey,
       expectedSignals: [String(run.cuts[i]), String(run.cuts[i + 1])],
     };
@@ -112,12 +114,12 @@ export async function runPlan(request: PlanRunRequest, parts: PlanRunParts): Pro
   return { outputs, receipt };
 }
 
-async function execute(prepared: PreparedPlan, inputs: readonly Tensor[]): Promise<Execution> {
+async function execute(prepared: PreparedPlan, inputs: readonly Tensor[], witnessPool: WitnessPool): Promise<Execution> {
   const n = prepared.segments.length;
   const values = new Map<string, Tensor>(inputs.map((t) => [t.name, t]));
   const cuts: (bigint | null)[] = new Array<bigint | null>(n + 1).fill(null);
   const salts: (bigint | null)[] = new Array<bigint | null>(n + 1).fill(null);
-  const witnesses: (CircuitWitness | null)[] = new Array<CircuitWitness | null>(n).fill(null);
+  const witnesses: (RemoteWitness | null)[] = new Array<RemoteWitness | null>(n).fill(null);
   for (const [i, s] of prepared.segments.entries()) {
     if (s.mode === 'tee') {
       const feeds: Record<string, ort.Tensor> = {};
@@ -140,7 +142,7 @@ async function execute(prepared: PreparedPlan, inputs: readonly Tensor[]): Promi
     // At a zk → zk cut the previous circuit's output salt is this one's input salt, so one commitment is both.
     const salt = salts[i] ?? randomCommitmentSalt();
     const outputSalt = randomCommitmentSalt();
-    const witness = s.circuit.witness(input, { salt, outputSalt });
+    const witness = await witnessPool.witness({ circuit: s.circuit, bytes: s.segment.bytes, input, salt, outputSalt });
     if (cuts[i] !== null && cuts[i] !== witness.inputCommitment) {
       throw createError('PRV_ERR_INTERNAL', `segment ${i}: its input commitment differs from the previous circuit's output commitment`);
     }

@@ -26,6 +26,7 @@ import type { NsmClient } from '../nsm/nsm-client.js';
 import { runPlan } from '../plans/plan-runner.js';
 import type { PlanPreparer } from '../plans/prepared-plan.js';
 import type { ReceiptStore } from '../plans/receipt-store.js';
+import type { WitnessPool } from '../plans/witness-pool.js';
 import type { ReceiptIssuer } from '../receipts/receipt-issuer.js';
 import { nativeTensorsDigest } from '../receipts/native-tensor-digest.js';
 import type { WorkQueue } from '../scheduling/work-queue.js';
@@ -43,6 +44,8 @@ export interface EnclaveServiceParts {
   readonly plans: PlanPreparer;
   /** Plan receipts by id, filled in as proofs finish (receipt.get). */
   readonly planReceipts: ReceiptStore;
+  /** zk segments' witnesses, off the event loop. */
+  readonly witnesses: WitnessPool;
   readonly logger: EnclaveLogger;
   readonly maxModelBytes: number;
   readonly requestTimeoutMs: number;
@@ -107,7 +110,7 @@ export class EnclaveService {
       const run = await parts.plans.with(model.bytes, model.info.sha256, plan, (prepared) =>
         runPlan(
           { model, prepared, inputs: request.inputs, outputNames, mode: request.receipt, nonce: request.nonce ?? null, wait: request.wait === true, timeoutMs, signal },
-          { receipts: parts.receipts, store: parts.planReceipts, queue: parts.queue },
+          { receipts: parts.receipts, store: parts.planReceipts, queue: parts.queue, witnesses: parts.witnesses },
         ),
       );
       return encodeInferResponse({ model: { name: model.info.name, sha256: model.info.sha256 }, outputs: run.outputs, receipt: run.receipt });
