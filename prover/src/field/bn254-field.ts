@@ -10,6 +10,8 @@ export const FIELD_BYTES = 32;
 const HALF = BN254_PRIME >> 1n;
 
 export function fmod(value: bigint): bigint {
+  // Most values are already reduced (bits, small fixed-point numbers): two comparisons cost less than a division.
+  if (value >= 0n && value < BN254_PRIME) return value;
   const r = value % BN254_PRIME;
   return r < 0n ? r + BN254_PRIME : r;
 }
@@ -35,15 +37,19 @@ export function writeFieldLe(target: Uint8Array, offset: number, value: bigint):
 
 /** Writes an integer in [0, 2^256) unreduced: the modulus itself in file headers. */
 export function writeUint256Le(target: Uint8Array, offset: number, value: bigint): void {
+  // Four 64-bit words rather than 32 byte-sized bigint steps: witnesses and .r1cs files write one per wire.
+  const view = new DataView(target.buffer, target.byteOffset + offset, FIELD_BYTES);
   let v = value;
-  for (let i = 0; i < FIELD_BYTES; i++) {
-    target[offset + i] = Number(v & 0xffn);
-    v >>= 8n;
+  for (let word = 0; word < 4; word++) {
+    view.setBigUint64(8 * word, BigInt.asUintN(64, v), true);
+    v >>= 64n;
   }
 }
 
 export function readFieldLe(source: Uint8Array, offset: number): bigint {
+  if (offset < 0 || offset + FIELD_BYTES > source.length) throw new RangeError(`no ${FIELD_BYTES} bytes at ${offset}`);
+  const view = new DataView(source.buffer, source.byteOffset + offset, FIELD_BYTES);
   let v = 0n;
-  for (let i = FIELD_BYTES - 1; i >= 0; i--) v = (v << 8n) | BigInt(source[offset + i]!);
+  for (let word = 3; word >= 0; word--) v = (v << 64n) | view.getBigUint64(8 * word, true);
   return v;
 }
