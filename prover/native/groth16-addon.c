@@ -133,12 +133,16 @@ static napi_value prove(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+napi_value fixed_base_mul(napi_env env, napi_callback_info info); /* fixed-base-addon.c */
+
 NAPI_MODULE_INIT() {
   napi_value fn, version;
   napi_create_function(env, "prove", NAPI_AUTO_LENGTH, prove, NULL, &fn);
   napi_set_named_property(env, exports, "prove", fn);
-  /* bumped when prove()'s contract changes, so the TS loader can refuse a stale build */
-  napi_create_uint32(env, 1, &version);
+  napi_create_function(env, "fixedBaseMul", NAPI_AUTO_LENGTH, fixed_base_mul, NULL, &fn);
+  napi_set_named_property(env, exports, "fixedBaseMul", fn);
+  /* bumped when the exports' contract changes, so the TS loader can refuse a stale build */
+  napi_create_uint32(env, 2, &version);
   napi_set_named_property(env, exports, "abiVersion", version);
   return exports;
 }

@@ -62,6 +62,7 @@ export { proveGroth16Native, type NativeGroth16Proof } from './native/native-gro
 export { nativeGroth16Available } from './native/native-groth16-binding.js';
 export { exportSolidityVerifier } from './groth16/solidity-verifier.js';
 export { readPtauHeader, requiredPtauPower, MAX_PTAU_POWER, type PtauHeader } from './groth16/powers-of-tau.js';
+export { createPreparedDevPtau, type DevPtauSecrets } from './groth16/dev-ptau.js';
 export type { ZkProgress, ZkProgressCallback } from './groth16/snarkjs-logger.js';
 export { DEFAULT_ZK_CACHE_DIR } from './setup-cache/setup-cache.js';
 export { createProofBundle, type BundleSources } from './groth16/proof-bundle-writer.js';

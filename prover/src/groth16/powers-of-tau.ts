@@ -81,7 +81,7 @@ export async function createDevPtau(power: number, onProgress?: ZkProgressCallba
   return memData(beaconed, logger, 'ptau beacon');
 }
 
-/** preparePhase2: the slow step (power 13: ~9 s, 18: ~195 s on 2 cores), so callers cache its output. */
+/** preparePhase2: inverse FFTs over curve points, the slow step (here: power 12 ~1 min, 14 ~10 min, 17 over 40 min on 2 cores), so callers cache its output. */
 export async function preparePtau(ptau: Uint8Array, onProgress?: ZkProgressCallback): Promise<Uint8Array> {
   const logger = new CollectingLogger('prepare-phase2', onProgress);
   const out: MemFile = { type: 'mem' };

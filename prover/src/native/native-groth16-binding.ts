@@ -9,6 +9,12 @@ export interface NativeGroth16Binding {
    * rejects with an Error whose code is ZKEY_MALFORMED, WTNS_MALFORMED, MISMATCH, RANDOMNESS or NO_MEMORY.
    */
   prove(zkey: Uint8Array, wtns: Uint8Array, rs: Uint8Array): Promise<NativeProofBytes>;
+  /**
+   * scalars[i] · base for each 32-byte little-endian scalar, on a libuv pool thread. base and the result are
+   * affine points as .ptau and .zkey files hold them (Montgomery coordinates, 32-byte little-endian words;
+   * G1 64 bytes, G2 128; all zero = infinity). Throws ERR_INVALID_ARG_* on bad arguments, rejects NO_MEMORY.
+   */
+  fixedBaseMul(group: 1 | 2, base: Uint8Array, scalars: Uint8Array): Promise<Uint8Array>;
   readonly abiVersion: number;
 }
 
@@ -24,8 +30,8 @@ export interface NativeProofBytes {
   readonly phasesMs: readonly number[];
 }
 
-/** Bumped with the addon's NAPI_MODULE_INIT whenever prove()'s contract changes. */
-export const NATIVE_GROTH16_ABI_VERSION = 1;
+/** Bumped with the addon's NAPI_MODULE_INIT whenever its exports' contract changes. */
+export const NATIVE_GROTH16_ABI_VERSION = 2;
 /** Where node-gyp puts the addon (`node-gyp rebuild --directory=native`), relative to dist/native/. */
 const ADDON_CANDIDATES = ['../../native/build/Release/groth16.node', '../../native/build/Debug/groth16.node'] as const;
 
