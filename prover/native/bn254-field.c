@@ -1,5 +1,17 @@
 #include "bn254-field.h"
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+int bn254_have_adx = 0;
+
+__attribute__((constructor)) static void bn254_detect_adx(void) {
+  unsigned eax, ebx, ecx, edx;
+  /* CPUID leaf 7, sub-leaf 0: EBX bit 8 = BMI2 (mulx), bit 19 = ADX (adcx, adox) */
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) bn254_have_adx = (ebx >> 8 & 1) && (ebx >> 19 & 1);
+}
+#endif
+
 /* Fermat: a^(p-2). Variable time, which is fine: the prover's inputs are its own secrets, on its own host. */
 void fq_inv(fq_t *r, const fq_t *a) {
   uint64_t e[4];

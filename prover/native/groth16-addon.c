@@ -134,6 +134,7 @@ static napi_value prove(napi_env env, napi_callback_info info) {
 }
 
 napi_value fixed_base_mul(napi_env env, napi_callback_info info); /* fixed-base-addon.c */
+napi_value field_check(napi_env env, napi_callback_info info);    /* field-check.c */
 
 NAPI_MODULE_INIT() {
   napi_value fn, version;
@@ -141,8 +142,10 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "prove", fn);
   napi_create_function(env, "fixedBaseMul", NAPI_AUTO_LENGTH, fixed_base_mul, NULL, &fn);
   napi_set_named_property(env, exports, "fixedBaseMul", fn);
+  napi_create_function(env, "fieldCheck", NAPI_AUTO_LENGTH, field_check, NULL, &fn);
+  napi_set_named_property(env, exports, "fieldCheck", fn);
   /* bumped when the exports' contract changes, so the TS loader can refuse a stale build */
-  napi_create_uint32(env, 2, &version);
+  napi_create_uint32(env, 3, &version);
   napi_set_named_property(env, exports, "abiVersion", version);
   return exports;
 }

@@ -59,7 +59,7 @@ export {
 export { verifyGroth16WithSnarkjs } from './groth16/groth16-snarkjs-verify.js';
 // The native C prover (prover/native/): ProverPool's default backend when its addon is built.
 export { proveGroth16Native, type NativeGroth16Proof } from './native/native-groth16-prove.js';
-export { nativeGroth16Available } from './native/native-groth16-binding.js';
+export { checkNativeField, nativeGroth16Available } from './native/native-groth16-binding.js';
 export { exportSolidityVerifier } from './groth16/solidity-verifier.js';
 export { readPtauHeader, requiredPtauPower, MAX_PTAU_POWER, type PtauHeader } from './groth16/powers-of-tau.js';
 export { createPreparedDevPtau, type DevPtauSecrets } from './groth16/dev-ptau.js';

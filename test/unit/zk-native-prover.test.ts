@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isProvenantError } from '@provenant/protocol';
 import {
+  checkNativeField,
   compileOnnx,
   nativeGroth16Available,
   proveGroth16Native,
@@ -57,6 +58,13 @@ async function assertBothVerify(setup: Groth16Setup, proved: NativeGroth16Proof,
 
 test('the addon is built (npm ci builds it with the C toolchain)', () => {
   assert.equal(nativeGroth16Available(), true);
+});
+
+test('every field multiplication the addon can run (BMI2/ADX assembly, add-with-carry, portable) agrees on 200,000 random pairs per modulus', () => {
+  const { adx, mismatches } = checkNativeField(200_000);
+  assert.equal(mismatches, 0);
+  // Every x86-64 machine this project targets (Nitro hosts since Broadwell / Zen) has BMI2 and ADX.
+  if (process.arch === 'x64') assert.equal(adx, true);
 });
 
 test('native proofs of the tiny circuits verify with the pure-JS verifier and with snarkjs, in proof.json form', async () => {

@@ -15,6 +15,8 @@ export interface NativeGroth16Binding {
    * G1 64 bytes, G2 128; all zero = infinity). Throws ERR_INVALID_ARG_* on bad arguments, rejects NO_MEMORY.
    */
   fixedBaseMul(group: 1 | 2, base: Uint8Array, scalars: Uint8Array): Promise<Uint8Array>;
+  /** The field multiplications this build can run, against each other on `iterations` random pairs per modulus. */
+  fieldCheck(iterations: number): { readonly adx: boolean; readonly mismatches: number };
   readonly abiVersion: number;
 }
 
@@ -31,7 +33,7 @@ export interface NativeProofBytes {
 }
 
 /** Bumped with the addon's NAPI_MODULE_INIT whenever its exports' contract changes. */
-export const NATIVE_GROTH16_ABI_VERSION = 2;
+export const NATIVE_GROTH16_ABI_VERSION = 3;
 /** Where node-gyp puts the addon (`node-gyp rebuild --directory=native`), relative to dist/native/. */
 const ADDON_CANDIDATES = ['../../native/build/Release/groth16.node', '../../native/build/Debug/groth16.node'] as const;
 
@@ -73,4 +75,9 @@ export function nativeGroth16Available(): boolean {
   } catch {
     return false;
   }
+}
+
+/** Runs the addon's field self-check (fieldCheck): which multiplication it uses, and any disagreement. */
+export function checkNativeField(iterations: number): { readonly adx: boolean; readonly mismatches: number } {
+  return loadNativeGroth16Binding().fieldCheck(iterations);
 }
