@@ -7,6 +7,7 @@
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include "napi-bytes.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,18 +77,6 @@ static void fb_complete(napi_env env, napi_status status, void *data) {
   free(call);
 }
 
-static int typed_bytes(napi_env env, napi_value v, const uint8_t **data, size_t *len) {
-  bool is_typed = false;
-  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed) return -1;
-  napi_typedarray_type type;
-  void *ptr = NULL;
-  napi_value ab;
-  size_t offset = 0;
-  if (napi_get_typedarray_info(env, v, &type, len, &ptr, &ab, &offset) != napi_ok || type != napi_uint8_array) return -1;
-  *data = ptr;
-  return 0;
-}
-
 napi_value fixed_base_mul(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
@@ -95,8 +84,8 @@ napi_value fixed_base_mul(napi_env env, napi_callback_info info) {
   int32_t group = 0;
   const uint8_t *base = NULL, *scalars = NULL;
   size_t base_len = 0, scalars_len = 0;
-  if (argc < 3 || napi_get_value_int32(env, argv[0], &group) != napi_ok || typed_bytes(env, argv[1], &base, &base_len) != 0 ||
-      typed_bytes(env, argv[2], &scalars, &scalars_len) != 0) {
+  if (argc < 3 || napi_get_value_int32(env, argv[0], &group) != napi_ok || napi_uint8_bytes(env, argv[1], &base, &base_len) != 0 ||
+      napi_uint8_bytes(env, argv[2], &scalars, &scalars_len) != 0) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fixedBaseMul(group: 1 | 2, base: Uint8Array, scalars: Uint8Array)");
     return NULL;
   }

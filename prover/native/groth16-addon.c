@@ -8,6 +8,7 @@
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include "napi-bytes.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -92,18 +93,6 @@ static void complete(napi_env env, napi_status status, void *data) {
   free(call);
 }
 
-static int get_bytes(napi_env env, napi_value v, const uint8_t **data, size_t *len) {
-  bool is_typed = false;
-  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed) return -1;
-  napi_typedarray_type type;
-  void *ptr = NULL;
-  napi_value ab;
-  size_t offset = 0;
-  if (napi_get_typedarray_info(env, v, &type, len, &ptr, &ab, &offset) != napi_ok || type != napi_uint8_array) return -1;
-  *data = ptr;
-  return 0;
-}
-
 static napi_value prove(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
@@ -114,8 +103,8 @@ static napi_value prove(napi_env env, napi_callback_info info) {
     return NULL;
   }
   size_t rs_len = 0;
-  if (argc < 3 || get_bytes(env, argv[0], &call->zkey, &call->zkey_len) != 0 || get_bytes(env, argv[1], &call->wtns, &call->wtns_len) != 0 ||
-      get_bytes(env, argv[2], &call->rs, &rs_len) != 0 || rs_len != 64) {
+  if (argc < 3 || napi_uint8_bytes(env, argv[0], &call->zkey, &call->zkey_len) != 0 || napi_uint8_bytes(env, argv[1], &call->wtns, &call->wtns_len) != 0 ||
+      napi_uint8_bytes(env, argv[2], &call->rs, &rs_len) != 0 || rs_len != 64) {
     free(call);
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "prove(zkey: Uint8Array, wtns: Uint8Array, rs: Uint8Array(64))");
     return NULL;
