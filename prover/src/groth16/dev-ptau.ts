@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { bn254 } from '@noble/curves/bn254.js';
 import { createError } from '@provenant/protocol';
-import { BN254_PRIME, FIELD_BYTES, fmod, writeUint256Le } from '../field/bn254-field.js';
+import { FIELD_BYTES, writeUint256Le } from '../field/bn254-field.js';
 import { loadNativeGroth16Binding } from '../native/native-groth16-binding.js';
 import type { ZkProgressCallback } from './snarkjs-logger.js';
 
 /** The base field modulus (point coordinates); BN254_PRIME is the scalar field's. */
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
-const R = BN254_PRIME;
+const Q = bn254.fields.Fp.ORDER;
+/** The scalar field (its order is BN254_PRIME): powers, Lagrange coefficients and secrets live here. */
+const Fr = bn254.fields.Fr;
 /** BN254's scalar field has 2-adicity 28: roots of unity exist for domains up to 2^28. */
 const TWO_ADICITY = 28;
 const MONTGOMERY_R = (1n << 256n) % Q;
@@ -53,24 +54,24 @@ export async function createPreparedDevPtau(power: number, onProgress?: ZkProgre
   // holds one point fewer than the domain), which is L_i(τ) − ω^i·τ^(2n−1)/(2n).
   const top = lagrangeAt(tau, power + 1);
   const omega = rootOfUnity(power + 1);
-  const correction = fmul(powers[2 * n - 2] as bigint, fmul(tau, inverse(BigInt(2 * n))));
+  const correction = Fr.mul(powers[2 * n - 2] as bigint, Fr.mul(tau, Fr.inv(BigInt(2 * n))));
   let w = 1n;
   for (let i = 0; i < top.length; i++) {
-    top[i] = fsub(top[i] as bigint, fmul(w, correction));
-    w = fmul(w, omega);
+    top[i] = Fr.sub(top[i] as bigint, Fr.mul(w, correction));
+    w = Fr.mul(w, omega);
   }
   const sections: [number, Uint8Array][] = [
     [1, header(power)],
     [2, await times(1, powers, 'tauG1')],
     [3, await times(2, powers.slice(0, n), 'tauG2')],
-    [4, await times(1, powers.slice(0, n).map((p) => fmul(alpha, p)), 'alphaTauG1')],
-    [5, await times(1, powers.slice(0, n).map((p) => fmul(beta, p)), 'betaTauG1')],
+    [4, await times(1, powers.slice(0, n).map((p) => Fr.mul(alpha, p)), 'alphaTauG1')],
+    [5, await times(1, powers.slice(0, n).map((p) => Fr.mul(beta, p)), 'betaTauG1')],
     [6, await times(2, [beta], 'betaG2')],
     [7, new Uint8Array(4)], // no contributions
     [12, await times(1, [...lagrange, ...top], 'tauG1 Lagrange')],
     [13, await times(2, lagrange, 'tauG2 Lagrange')],
-    [14, await times(1, lagrange.map((l) => fmul(alpha, l)), 'alphaTauG1 Lagrange')],
-    [15, await times(1, lagrange.map((l) => fmul(beta, l)), 'betaTauG1 Lagrange')],
+    [14, await times(1, lagrange.map((l) => Fr.mul(alpha, l)), 'alphaTauG1 Lagrange')],
+    [15, await times(1, lagrange.map((l) => Fr.mul(beta, l)), 'betaTauG1 Lagrange')],
   ];
   return binFile(sections);
 }
@@ -79,7 +80,7 @@ function randomSecrets(): DevPtauSecrets {
   const draw = (): bigint => {
     for (;;) {
       // 64 bytes reduced mod r: the bias is below 2^-250.
-      const value = fmod(BigInt(`0x${randomBytes(64).toString('hex')}`));
+      const value = Fr.create(BigInt(`0x${randomBytes(64).toString('hex')}`));
       if (value !== 0n) return value;
     }
   };
@@ -89,28 +90,27 @@ function randomSecrets(): DevPtauSecrets {
 /** L_i(τ) for i < 2^k over the domain of the 2^k-th roots of unity, in snarkjs' order (ω^i). */
 function lagrangeAt(tau: bigint, k: number): bigint[] {
   const m = 2 ** k;
-  const omega = rootOfUnity(k);
-  const roots: bigint[] = new Array<bigint>(m);
-  let w = 1n;
-  for (let i = 0; i < m; i++) {
-    roots[i] = w;
-    w = fmul(w, omega);
-  }
-  const differences = roots.map((root) => fsub(tau, root));
+  const roots = powersOf(rootOfUnity(k), m);
+  const differences = roots.map((root) => Fr.sub(tau, root));
   // At a point of the domain (τ = ω^j) the basis is L_i(τ) = [i = j]; the formula would divide by zero.
   const at = differences.indexOf(0n);
   if (at >= 0) return roots.map((_, i) => (i === at ? 1n : 0n));
-  const inverses = batchInverse(differences);
-  const scale = fmul(fsub(pow(tau, BigInt(m)), 1n), inverse(BigInt(m)));
-  return roots.map((root, i) => fmul(scale, fmul(root, inverses[i] as bigint)));
+  const inverses = Fr.invertBatch(differences);
+  const scale = Fr.mul(Fr.sub(Fr.pow(tau, BigInt(m)), 1n), Fr.inv(BigInt(m)));
+  return roots.map((root, i) => Fr.mul(scale, Fr.mul(root, inverses[i] as bigint)));
 }
+
+let maxRoot: bigint | undefined;
 
 /** The generator of the 2^k-th roots of unity as ffjavascript defines it: g^((r−1)/2^28) squared 28 − k times, g the least quadratic non-residue. */
 function rootOfUnity(k: number): bigint {
-  let nqr = 2n;
-  while (pow(nqr, (R - 1n) / 2n) !== R - 1n) nqr += 1n;
-  let w = pow(nqr, (R - 1n) >> BigInt(TWO_ADICITY));
-  for (let i = TWO_ADICITY; i > k; i--) w = fmul(w, w);
+  if (maxRoot === undefined) {
+    let nqr = 2n;
+    while (Fr.pow(nqr, (Fr.ORDER - 1n) / 2n) !== Fr.ORDER - 1n) nqr += 1n;
+    maxRoot = Fr.pow(nqr, (Fr.ORDER - 1n) >> BigInt(TWO_ADICITY));
+  }
+  let w = maxRoot;
+  for (let i = TWO_ADICITY; i > k; i--) w = Fr.sqr(w);
   return w;
 }
 
@@ -119,39 +119,9 @@ function powersOf(x: bigint, count: number): bigint[] {
   let v = 1n;
   for (let i = 0; i < count; i++) {
     out[i] = v;
-    v = fmul(v, x);
+    v = Fr.mul(v, x);
   }
   return out;
-}
-
-function batchInverse(values: readonly bigint[]): bigint[] {
-  const prefix: bigint[] = new Array<bigint>(values.length);
-  let acc = 1n;
-  for (let i = 0; i < values.length; i++) {
-    prefix[i] = acc;
-    acc = fmul(acc, values[i] as bigint);
-  }
-  let inv = inverse(acc);
-  const out: bigint[] = new Array<bigint>(values.length);
-  for (let i = values.length - 1; i >= 0; i--) {
-    out[i] = fmul(inv, prefix[i] as bigint);
-    inv = fmul(inv, values[i] as bigint);
-  }
-  return out;
-}
-
-const fmul = (a: bigint, b: bigint): bigint => (a * b) % R;
-const fsub = (a: bigint, b: bigint): bigint => (a - b + R) % R;
-const inverse = (a: bigint): bigint => pow(fmod(a), R - 2n);
-
-function pow(base: bigint, exponent: bigint): bigint {
-  let result = 1n;
-  let b = base % R;
-  for (let e = exponent; e > 0n; e >>= 1n) {
-    if ((e & 1n) === 1n) result = (result * b) % R;
-    b = (b * b) % R;
-  }
-  return result;
 }
 
 function scalarBytes(scalars: readonly bigint[]): Uint8Array {
