@@ -1,5 +1,6 @@
 import { createECDH, type ECDH } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
+import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 
 /** Scalars mod n, the P-256 group order. */
 const Fn = p256.Point.Fn;
@@ -29,7 +30,7 @@ export function opensslNonces(ecdh: ECDH = createECDH('prime256v1')): () => Nonc
   return () => {
     ecdh.generateKeys();
     const point = ecdh.getPublicKey();
-    return { k: bytesToBigint(ecdh.getPrivateKey()), x: bytesToBigint(point.subarray(1, 33)) };
+    return { k: bytesToNumberBE(ecdh.getPrivateKey()), x: bytesToNumberBE(point.subarray(1, 33)) };
   };
 }
 
@@ -57,19 +58,11 @@ export function makePresignatures(count: number, nonce: () => NoncePoint): Presi
  * negligible case s = 0, where the caller must use another presignature.
  */
 export function signWithPresignature(digest: Uint8Array, privateScalar: bigint, pre: Presignature): Uint8Array | undefined {
-  const z = Fn.create(bytesToBigint(digest));
+  const z = Fn.create(bytesToNumberBE(digest));
   const s = Fn.mul(pre.kInv, Fn.add(z, Fn.mul(pre.r, privateScalar)));
   if (s === 0n) return undefined;
   const signature = new Uint8Array(64);
-  writeScalar(signature, 0, pre.r);
-  writeScalar(signature, 32, s);
+  signature.set(numberToBytesBE(pre.r, 32), 0);
+  signature.set(numberToBytesBE(s, 32), 32);
   return signature;
-}
-
-export function bytesToBigint(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`);
-}
-
-function writeScalar(out: Uint8Array, offset: number, value: bigint): void {
-  out.set(Buffer.from(value.toString(16).padStart(64, '0'), 'hex'), offset);
 }

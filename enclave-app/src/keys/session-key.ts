@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { bytesToBigint, makePresignatures, opensslNonces, signWithPresignature, type NoncePoint, type Presignature } from './presignatures.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
+import { makePresignatures, opensslNonces, signWithPresignature, type NoncePoint, type Presignature } from './presignatures.js';
 
 /** SEC1 §2.3.3 uncompressed point: 0x04 || X || Y, 32 bytes each for P-256. */
 export const SESSION_PUBLIC_KEY_BYTES = 65;
@@ -38,7 +39,7 @@ export class SessionKey {
 
   private constructor(privateKey: KeyObject, publicKey: KeyObject, options: SessionKeyOptions) {
     this.#privateKey = privateKey;
-    this.#privateScalar = bytesToBigint(Buffer.from(privateKey.export({ format: 'jwk' }).d as string, 'base64url'));
+    this.#privateScalar = bytesToNumberBE(Buffer.from(privateKey.export({ format: 'jwk' }).d as string, 'base64url'));
     this.#nonces = options.nonces ?? opensslNonces();
     this.#capacity = options.presignatures ?? PRESIGNATURES;
     const jwk = publicKey.export({ format: 'jwk' });
