@@ -7,7 +7,7 @@
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
-#include "napi-bytes.h"
+#include "napi-helpers.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,27 +49,13 @@ static void fb_execute(napi_env env, void *data) {
 
 static void fb_complete(napi_env env, napi_status status, void *data) {
   fb_call *call = data;
-  napi_value value = NULL;
-  if (status != napi_ok || call->status != 0) {
-    napi_value msg, code;
-    napi_create_string_utf8(env, status != napi_ok ? "cancelled" : "out of memory", NAPI_AUTO_LENGTH, &msg);
-    napi_create_string_utf8(env, status != napi_ok ? "CANCELLED" : "NO_MEMORY", NAPI_AUTO_LENGTH, &code);
-    napi_create_error(env, code, msg, &value);
-    napi_reject_deferred(env, call->deferred, value);
+  if (status != napi_ok) {
+    napi_reject_coded(env, call->deferred, "CANCELLED", "cancelled");
   } else {
     size_t len = call->n * (call->group == 1 ? sizeof(g1_aff) : sizeof(g2_aff));
-    napi_value buffer;
-    void *dst = NULL;
-    if (napi_create_arraybuffer(env, len, &dst, &buffer) == napi_ok && napi_create_typedarray(env, napi_uint8_array, len, buffer, 0, &value) == napi_ok) {
-      if (len > 0) memcpy(dst, call->out, len);
-      napi_resolve_deferred(env, call->deferred, value);
-    } else {
-      napi_value msg, code;
-      napi_create_string_utf8(env, "out of memory", NAPI_AUTO_LENGTH, &msg);
-      napi_create_string_utf8(env, "NO_MEMORY", NAPI_AUTO_LENGTH, &code);
-      napi_create_error(env, code, msg, &value);
-      napi_reject_deferred(env, call->deferred, value);
-    }
+    napi_value value = call->status == 0 ? napi_uint8_copy(env, call->out, len) : NULL;
+    if (value != NULL) napi_resolve_deferred(env, call->deferred, value);
+    else napi_reject_coded(env, call->deferred, "NO_MEMORY", "out of memory");
   }
   napi_delete_async_work(env, call->work);
   free(call->scalars);

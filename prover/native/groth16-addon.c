@@ -8,7 +8,7 @@
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
-#include "napi-bytes.h"
+#include "napi-helpers.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,34 +44,17 @@ static void execute(napi_env env, void *data) {
   call->status = g16_prove(call->zkey, call->zkey_len, call->wtns, call->wtns_len, call->rs, call->threads, &call->result);
 }
 
-static napi_value bytes(napi_env env, const uint8_t *src, size_t len) {
-  napi_value buffer, array;
-  void *dst = NULL;
-  if (napi_create_arraybuffer(env, len, &dst, &buffer) != napi_ok) return NULL;
-  if (len > 0) memcpy(dst, src, len);
-  if (napi_create_typedarray(env, napi_uint8_array, len, buffer, 0, &array) != napi_ok) return NULL;
-  return array;
-}
-
 static void complete(napi_env env, napi_status status, void *data) {
   prove_call *call = data;
   napi_value value = NULL;
   if (status != napi_ok) {
-    napi_value msg, code;
-    napi_create_string_utf8(env, "the proof was cancelled", NAPI_AUTO_LENGTH, &msg);
-    napi_create_string_utf8(env, "CANCELLED", NAPI_AUTO_LENGTH, &code);
-    napi_create_error(env, code, msg, &value);
-    napi_reject_deferred(env, call->deferred, value);
+    napi_reject_coded(env, call->deferred, "CANCELLED", "the proof was cancelled");
   } else if (call->status != G16_OK) {
-    napi_value msg, code;
-    napi_create_string_utf8(env, call->result.message, NAPI_AUTO_LENGTH, &msg);
-    napi_create_string_utf8(env, status_code(call->status), NAPI_AUTO_LENGTH, &code);
-    napi_create_error(env, code, msg, &value);
-    napi_reject_deferred(env, call->deferred, value);
+    napi_reject_coded(env, call->deferred, status_code(call->status), call->result.message);
   } else {
     napi_create_object(env, &value);
-    napi_value a = bytes(env, call->result.a, 64), b = bytes(env, call->result.b, 128), c = bytes(env, call->result.c, 64);
-    napi_value pub = bytes(env, call->result.public_signals, (size_t)call->result.n_public * 32);
+    napi_value a = napi_uint8_copy(env, call->result.a, 64), b = napi_uint8_copy(env, call->result.b, 128), c = napi_uint8_copy(env, call->result.c, 64);
+    napi_value pub = napi_uint8_copy(env, call->result.public_signals, (size_t)call->result.n_public * 32);
     if (a != NULL) napi_set_named_property(env, value, "a", a);
     if (b != NULL) napi_set_named_property(env, value, "b", b);
     if (c != NULL) napi_set_named_property(env, value, "c", c);
