@@ -13,6 +13,13 @@ const Fr = bn254.fields.Fr;
 const TWO_ADICITY = 28;
 const MONTGOMERY_R = (1n << 256n) % Q;
 
+/**
+ * The largest power made here: section 12 then holds 2^(p+2) − 1 points, within one fixedBaseMul call's
+ * 2^26 scalars (fixed-base-addon.c), and its scalars fit in memory as bigints. Larger dev ptaus (circuits
+ * of more than 2^23 constraints) are left to snarkjs.
+ */
+export const MAX_NATIVE_DEV_PTAU_POWER = 24;
+
 /** The toxic waste of a locally made powers of tau; tests pin it, everyone else draws it at random. */
 export interface DevPtauSecrets {
   readonly tau: bigint;
@@ -35,8 +42,8 @@ export interface DevPtauSecrets {
  * sections 12-15 against preparePhase2 of the same secrets).
  */
 export async function createPreparedDevPtau(power: number, onProgress?: ZkProgressCallback, secrets: DevPtauSecrets = randomSecrets()): Promise<Uint8Array> {
-  if (!Number.isSafeInteger(power) || power < 1 || power > TWO_ADICITY - 1) {
-    throw createError('PRV_ERR_ZK_PTAU_INVALID', `dev ptau power ${power} must be in [1, ${TWO_ADICITY - 1}]`);
+  if (!Number.isSafeInteger(power) || power < 1 || power > MAX_NATIVE_DEV_PTAU_POWER) {
+    throw createError('PRV_ERR_ZK_PTAU_INVALID', `dev ptau power ${power} must be in [1, ${MAX_NATIVE_DEV_PTAU_POWER}] to be made natively`);
   }
   const native = loadNativeGroth16Binding();
   const { tau, alpha, beta } = secrets;

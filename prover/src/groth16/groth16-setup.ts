@@ -5,7 +5,7 @@ import { groth16VerificationKeyDigest, parseGroth16VerificationKey } from '@prov
 import { DEFAULT_ZK_CACHE_DIR, SetupCache, sha256Hex } from '../setup-cache/setup-cache.js';
 import { withBn128 } from './bn128-session.js';
 import { nativeGroth16Available } from '../native/native-groth16-binding.js';
-import { createPreparedDevPtau } from './dev-ptau.js';
+import { createPreparedDevPtau, MAX_NATIVE_DEV_PTAU_POWER } from './dev-ptau.js';
 import { createDevPtau, memData, preparePtau, readPtauHeader, requiredPtauPower } from './powers-of-tau.js';
 import { CollectingLogger, type ZkProgressCallback } from './snarkjs-logger.js';
 
@@ -174,10 +174,11 @@ async function obtainPtau(
     if (!Number.isSafeInteger(power) || power < needed || power > 28) {
       throw createError('PRV_ERR_ZK_PTAU_INVALID', `dev ptau power ${power} must be in [${needed}, 28] for this circuit`);
     }
-    // Made prepared in one step by the native addon (dev-ptau.ts: seconds); without it, snarkjs' way (an hour
-    // at power 17). Either result is the same kind of file, so a cached one is used whichever way it was made.
+    // Made prepared in one step by the native addon (dev-ptau.ts: seconds); without it, or above its largest
+    // power, snarkjs' way (an hour at power 17). Either result is the same kind of file, so a cached one is
+    // used whichever way it was made.
     const bytes = await cachedStage(`dev-p${power}.prepared.ptau`, async () =>
-      nativeGroth16Available()
+      power <= MAX_NATIVE_DEV_PTAU_POWER && nativeGroth16Available()
         ? createPreparedDevPtau(power, progress)
         : preparePtau(await cachedStage(`dev-p${power}.ptau`, () => createDevPtau(power, progress)), progress),
     );
