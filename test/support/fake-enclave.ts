@@ -1,16 +1,23 @@
 import type { Duplex } from 'node:stream';
 import {
+  PLAN_RECEIPT_FORMAT,
   encodeAttestResponse,
-  encodeInferResponse,
+  encodeInferKserveResponse,
+  encodeKserveInferResponse,
   encodeModelInfo,
   encodeModelList,
   encodeStatus,
-  parseInferRequest,
+  parseInferKserveRequest,
+  parseKserveInferRequest,
   parseModelPutRequest,
   toBase64,
+  toPublicError,
+  wantsBinaryOutput,
   type ErrorCode,
   type ModelInfo,
+  type PlanReceiptJson,
   type ReceiptJson,
+  type Tensor,
 } from '@provenant/protocol';
 import { FramedConnection, listen, type ApplicationFrame, type Listener } from '@provenant/transport';
 
@@ -43,8 +50,30 @@ export function cannedModel(name: string, source: 'boot' | 'upload' = 'boot', si
 }
 
 /**
+ * The fake's infer.kserve: parses the relayed body with the enclave's own parser (so bad requests get the
+ * enclave's codes), echoes the first input back as output "output" and answers the HTTP body to relay.
+ */
+export function echoKserve(body: unknown, models: readonly ModelInfo[], receipt: ReceiptJson | PlanReceiptJson): FakeAnswer {
+  try {
+    const request = parseInferKserveRequest(body);
+    const model = models.find((m) => m.name === request.model);
+    if (model === undefined) return { code: 'PRV_ERR_MODEL_NOT_FOUND', message: 'model not found: ' + request.model };
+    const kserve = parseKserveInferRequest(request.body, request.jsonBytes);
+    const input = kserve.inputs[0] as Tensor;
+    const encoded = encodeKserveInferResponse(
+      { modelName: model.name, modelVersion: model.sha256, ...(kserve.id === undefined ? {} : { id: kserve.id }), outputs: [{ ...input, name: 'output' }], receipt },
+      (name) => wantsBinaryOutput(kserve, name),
+    );
+    return { body: encodeInferKserveResponse({ ...encoded, ...(receipt.format === PLAN_RECEIPT_FORMAT ? { receiptId: receipt.id } : {}) }) };
+  } catch (error) {
+    const { code, message } = toPublicError(error);
+    return { code, message };
+  }
+}
+
+/**
  * A stand-in enclave daemon speaking the real wire protocol through FramedConnection. By default it serves
- * one model ("iris"), echoes each infer input back as output "output" (same dtype, shape, bytes) with a
+ * one model ("iris"), echoes each infer.kserve input back as output "output" (same dtype, shape, bytes) with a
  * canned receipt, accepts uploads (recording every chunk in order) and answers attest/status.
  */
 export class FakeEnclave {
@@ -112,20 +141,8 @@ export class FakeEnclave {
 
   #default(request: FakeRequest): FakeAnswer | 'hang' {
     switch (request.op) {
-      case 'infer': {
-        const infer = parseInferRequest(request.body);
-        const model = this.models.find((m) => m.name === infer.model);
-        if (model === undefined) return { code: 'PRV_ERR_MODEL_NOT_FOUND', message: 'model not found: ' + infer.model };
-        const input = infer.inputs[0];
-        if (input === undefined) return { code: 'PRV_ERR_INFER_INPUT_MISMATCH', message: 'no input' };
-        return {
-          body: encodeInferResponse({
-            model: { name: model.name, sha256: model.sha256 },
-            outputs: [{ name: 'output', dtype: input.dtype, shape: input.shape, data: input.data }],
-            receipt: cannedReceipt(this.receiptSeed++),
-          }),
-        };
-      }
+      case 'infer.kserve':
+        return echoKserve(request.body, this.models, cannedReceipt(this.receiptSeed++));
       case 'model.put': {
         const put = parseModelPutRequest(request.body);
         this.#uploads.set(request.id, { name: put.name, size: put.size, received: 0 });

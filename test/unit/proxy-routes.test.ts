@@ -5,7 +5,7 @@ import {
   INFERENCE_HEADER_CONTENT_LENGTH,
   encodeKserveInferRequest,
   fromBase64,
-  parseInferRequest,
+  parseInferKserveRequest,
   parseKserveInferResponse,
   type ErrorCode,
   type Tensor,
@@ -63,18 +63,17 @@ test('readiness turns 503 when the only enclave reports not ready', async () => 
   }
 });
 
-test('infer forwards tensors, mode and nonce, and passes the receipt through byte for byte', async () => {
+test('infer relays the body to the enclave as received and its answer to the client byte for byte', async () => {
   const fake = h.enclaves[0]!;
   const seed = fake.receiptSeed;
-  const response = await infer(JSON.stringify(IRIS_JSON));
+  const request = JSON.stringify(IRIS_JSON);
+  const response = await infer(request);
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type') ?? '', /application\/json/);
   const text = await response.text();
-  const sent = parseInferRequest(fake.requests.at(-1)!.body);
+  const sent = parseInferKserveRequest(fake.requests.at(-1)!.body);
   assert.equal(sent.model, 'iris');
-  assert.equal(sent.receipt, 'attested');
-  assert.deepEqual([...sent.nonce!], [0x00, 0xff, 0x10]);
-  assert.deepEqual([...new Float32Array(sent.inputs[0]!.data.slice().buffer)], [5.1, 3.5, 1.4, 0.2].map(Math.fround));
+  assert.equal(Buffer.from(sent.body).toString('utf8'), request);
   // The receipt object appears in the response exactly as the enclave wrote it.
   assert.ok(text.includes(`"receipt":${JSON.stringify(cannedReceipt(seed))}`));
   const body = JSON.parse(text) as Record<string, unknown>;
@@ -96,16 +95,14 @@ test('infer with the binary tensor data extension both ways', async () => {
   assert.equal(parsed.modelVersion, 'ab'.repeat(32));
 });
 
-test('bad inference bodies get 4xx JSON errors with codes and never reach the enclave', async () => {
+test('bodies the proxy must refuse itself (size, headers, name) get 4xx JSON errors with codes and never reach the enclave', async () => {
   const fake = h.enclaves[0]!;
   const before = fake.requests.length;
+  const iris = JSON.stringify({ inputs: [{ name: 'input', shape: [1], datatype: 'FP32', data: [1] }] });
   const cases: [string, Record<string, string>, number, ErrorCode][] = [
-    ['{"inputs":', { 'content-type': 'application/json' }, 400, 'PRV_ERR_KSERVE_MALFORMED'],
-    [JSON.stringify({ inputs: [{ name: 'input', shape: [2], datatype: 'INT8', data: [1] }] }), { 'content-type': 'application/json' }, 400, 'PRV_ERR_KSERVE_SHAPE_MISMATCH'],
-    [JSON.stringify({ inputs: [{ name: 'input', shape: [1], datatype: 'BYTES', data: ['a'] }] }), { 'content-type': 'application/json' }, 400, 'PRV_ERR_KSERVE_DATATYPE'],
-    [JSON.stringify({ inputs: [{ name: 'input', shape: [1], datatype: 'FP32', data: [1] }] }), { 'content-type': 'application/json', [INFERENCE_HEADER_CONTENT_LENGTH]: 'x' }, 400, 'PRV_ERR_KSERVE_BINARY_INVALID'],
+    [iris, { 'content-type': 'application/json', [INFERENCE_HEADER_CONTENT_LENGTH]: 'x' }, 400, 'PRV_ERR_KSERVE_BINARY_INVALID'],
+    [iris, { 'content-type': 'application/json', [INFERENCE_HEADER_CONTENT_LENGTH]: String(iris.length + 1) }, 400, 'PRV_ERR_KSERVE_BINARY_INVALID'],
     ['x'.repeat(65 * 1024), { 'content-type': 'application/json' }, 413, 'PRV_ERR_PROXY_BODY_TOO_LARGE'],
-    ['', { 'content-type': 'text/plain' }, 400, 'PRV_ERR_KSERVE_MALFORMED'],
   ];
   for (const [body, headers, status, code] of cases) {
     const response = await infer(body, headers);
@@ -118,6 +115,22 @@ test('bad inference bodies get 4xx JSON errors with codes and never reach the en
   assert.equal(badName.status, 400);
   assert.equal(((await badName.json()) as { code: string }).code, 'PRV_ERR_INVALID_ARGUMENT');
   assert.equal(fake.requests.length, before);
+});
+
+test('bodies the enclave refuses come back with the enclave parser codes as 4xx JSON errors', async () => {
+  const cases: [string, ErrorCode][] = [
+    ['{"inputs":', 'PRV_ERR_KSERVE_MALFORMED'],
+    [JSON.stringify({ inputs: [{ name: 'input', shape: [2], datatype: 'INT8', data: [1] }] }), 'PRV_ERR_KSERVE_SHAPE_MISMATCH'],
+    [JSON.stringify({ inputs: [{ name: 'input', shape: [1], datatype: 'BYTES', data: ['a'] }] }), 'PRV_ERR_KSERVE_DATATYPE'],
+    ['', 'PRV_ERR_KSERVE_MALFORMED'],
+  ];
+  for (const [body, code] of cases) {
+    const response = await infer(body);
+    const json = (await response.json()) as { error: string; code: string };
+    assert.equal(response.status, 400, code);
+    assert.equal(json.code, code);
+    assert.ok(json.error.length > 0);
+  }
 });
 
 test('each enclave error code becomes its table status with the enclave message and code', async () => {
@@ -135,7 +148,7 @@ test('each enclave error code becomes its table status with the enclave message 
   try {
     for (const code of codes) {
       const message = `${ERRORS[code].message}: detail for ${code}`;
-      fake.handler = (request) => (request.op === 'infer' ? { code, message } : undefined);
+      fake.handler = (request) => (request.op === 'infer.kserve' ? { code, message } : undefined);
       const response = await infer(JSON.stringify(IRIS_JSON));
       assert.equal(response.status, ERRORS[code].status, code);
       const body = (await response.json()) as { error: string; code: string };
@@ -143,7 +156,7 @@ test('each enclave error code becomes its table status with the enclave message 
       assert.equal(body.error, ERRORS[code].exposable ? message : ERRORS[code].message);
     }
     // A code this proxy does not know surfaces as an internal error, never as success.
-    fake.handler = (request) => (request.op === 'infer' ? { code: 'PRV_ERR_FROM_THE_FUTURE' as ErrorCode, message: 'x' } : undefined);
+    fake.handler = (request) => (request.op === 'infer.kserve' ? { code: 'PRV_ERR_FROM_THE_FUTURE' as ErrorCode, message: 'x' } : undefined);
     const response = await infer(JSON.stringify(IRIS_JSON));
     assert.equal(response.status, 500);
     assert.deepEqual(await response.json(), { error: 'internal error', code: 'PRV_ERR_INTERNAL' });
@@ -154,11 +167,20 @@ test('each enclave error code becomes its table status with the enclave message 
 
 test('an enclave answer that breaks the protocol is a 502, not forwarded', async () => {
   const fake = h.enclaves[0]!;
-  fake.handler = (request) => (request.op === 'infer' ? { body: { model: { name: 'iris', sha256: 'nothex' }, outputs: [], receipt: {} } } : undefined);
+  const bodies: unknown[] = [
+    { body: 'not bytes' },
+    { body: new Uint8Array(4), json_bytes: 5 },
+    { body: new Uint8Array(4), receipt_id: 'NOT-AN-ID' },
+    { body: new Uint8Array(4), extra: 1 },
+    {},
+  ];
   try {
-    const response = await infer(JSON.stringify(IRIS_JSON));
-    assert.equal(response.status, 502);
-    assert.equal(((await response.json()) as { code: string }).code, 'PRV_ERR_WIRE_MALFORMED');
+    for (const body of bodies) {
+      fake.handler = (request) => (request.op === 'infer.kserve' ? { body } : undefined);
+      const response = await infer(JSON.stringify(IRIS_JSON));
+      assert.equal(response.status, 502, JSON.stringify(body));
+      assert.equal(((await response.json()) as { code: string }).code, 'PRV_ERR_WIRE_MALFORMED');
+    }
   } finally {
     fake.handler = undefined;
   }

@@ -4,6 +4,7 @@ import {
   isProvenantError,
   parseAttestRequest,
   parseEmptyRequest,
+  parseInferKserveRequest,
   parseInferRequest,
   parseModelNameRequest,
   parseModelPutRequest,
@@ -116,6 +117,8 @@ export class EnclaveConnection {
         return this.#service.status();
       case 'infer':
         return this.#service.infer(parseInferRequest(body), entry.abort.signal);
+      case 'infer.kserve':
+        return this.#service.inferKserve(parseInferKserveRequest(body), entry.abort.signal);
       case 'model.list':
         parseEmptyRequest(body, op);
         return this.#service.listModels();

@@ -2,25 +2,34 @@ import { createHash } from 'node:crypto';
 import {
   createError,
   encodeAttestResponse,
+  encodeInferKserveResponse,
   encodeInferResponse,
+  encodeKserveInferResponse,
   encodeModelInfo,
   encodeModelList,
   encodeReceiptGetResponse,
   encodeStatus,
+  PLAN_RECEIPT_FORMAT,
+  parseKserveInferRequest,
   parsePlanJson,
   sha256Hex,
   type AttestRequest,
   type Fields,
+  type InferKserveRequest,
   type InferRequest,
   type ModelInfo,
   type ModelPutRequest,
+  type PlanReceiptJson,
   type ProofPlan,
+  type ReceiptJson,
   type ReceiptGetRequest,
+  type Tensor,
+  wantsBinaryOutput,
 } from '@provenant/protocol';
 import { assertInputsMatch, runInference, selectOutputs } from '../inference/run-inference.js';
 import type { SessionKey } from '../keys/session-key.js';
 import type { EnclaveLogger } from '../logging/enclave-logger.js';
-import type { ModelRegistry } from '../models/model-registry.js';
+import type { LoadedModel, ModelRegistry } from '../models/model-registry.js';
 import { ModelUpload } from '../models/model-upload.js';
 import type { NsmClient } from '../nsm/nsm-client.js';
 import { runPlan } from '../plans/plan-runner.js';
@@ -99,6 +108,41 @@ export class EnclaveService {
   }
 
   async infer(request: InferRequest, signal: AbortSignal): Promise<Fields> {
+    const { model, outputs, receipt } = await this.#run(request, signal);
+    return encodeInferResponse({ model: { name: model.info.name, sha256: model.info.sha256 }, outputs, receipt });
+  }
+
+  /**
+   * infer.kserve: the client's Open Inference Protocol body, parsed here rather than by the parent, and the
+   * HTTP response body written here too, so the parent relays bytes both ways (docs/protocol.md).
+   */
+  async inferKserve(request: InferKserveRequest, signal: AbortSignal): Promise<Fields> {
+    const kserve = parseKserveInferRequest(request.body, request.jsonBytes);
+    const { model, outputs, receipt } = await this.#run(
+      {
+        model: request.model,
+        inputs: kserve.inputs,
+        receipt: kserve.receiptMode,
+        ...(kserve.outputs === undefined ? {} : { outputs: kserve.outputs.map((output) => output.name) }),
+        ...(kserve.nonce === undefined ? {} : { nonce: kserve.nonce }),
+        ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+        ...(kserve.plan === undefined ? {} : { plan: kserve.plan }),
+        ...(kserve.wait === undefined ? {} : { wait: kserve.wait }),
+      },
+      signal,
+    );
+    const encoded = encodeKserveInferResponse(
+      { modelName: model.info.name, modelVersion: model.info.sha256, ...(kserve.id === undefined ? {} : { id: kserve.id }), outputs, receipt },
+      (name) => wantsBinaryOutput(kserve, name),
+    );
+    return encodeInferKserveResponse({
+      body: encoded.body,
+      ...(encoded.jsonBytes === undefined ? {} : { jsonBytes: encoded.jsonBytes }),
+      ...(receipt.format === PLAN_RECEIPT_FORMAT ? { receiptId: receipt.id } : {}),
+    });
+  }
+
+  async #run(request: InferRequest, signal: AbortSignal): Promise<{ model: LoadedModel; outputs: readonly Tensor[]; receipt: ReceiptJson | PlanReceiptJson }> {
     const parts = this.parts;
     const model = parts.registry.get(request.model);
     assertInputsMatch(model, request.inputs);
@@ -113,7 +157,7 @@ export class EnclaveService {
           { receipts: parts.receipts, store: parts.planReceipts, queue: parts.queue, witnesses: parts.witnesses },
         ),
       );
-      return encodeInferResponse({ model: { name: model.info.name, sha256: model.info.sha256 }, outputs: run.outputs, receipt: run.receipt });
+      return { model, outputs: run.outputs, receipt: run.receipt };
     }
     // Hashed before inference, while the bytes just decoded are still in cache: after it they are not, and
     // this is on the request's path either way.
@@ -126,7 +170,7 @@ export class EnclaveService {
       output: nativeTensorsDigest(outputs),
       nonce: request.nonce ?? null,
     });
-    return encodeInferResponse({ model: { name: model.info.name, sha256: model.info.sha256 }, outputs, receipt });
+    return { model, outputs, receipt };
   }
 
   /** Starts a model.put: reserves the name and allocates the declared size after checking it. */

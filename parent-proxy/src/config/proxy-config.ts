@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { MAX_KSERVE_BODY_BYTES, MAX_MODEL_BYTES, createError, type ProvenantError } from '@provenant/protocol';
+import { MAX_INLINE_KSERVE_BODY_BYTES, MAX_MODEL_BYTES, createError, type ProvenantError } from '@provenant/protocol';
 import { parseTransportAddress } from '@provenant/transport';
 
 export interface ProxyConfig {
@@ -29,7 +29,8 @@ const MAX_TIMEOUT_MS = 24 * 3600 * 1000;
 export const DEFAULT_PROXY_CONFIG = {
   host: '127.0.0.1',
   port: 8080,
-  maxInferBodyBytes: 64 * 1024 * 1024,
+  // The body travels to the enclave whole, in one frame (infer.kserve).
+  maxInferBodyBytes: MAX_INLINE_KSERVE_BODY_BYTES,
   maxModelBytes: MAX_MODEL_BYTES,
   requestTimeoutMs: 30_000,
   uploadTimeoutMs: 300_000,
@@ -44,7 +45,7 @@ export const DEFAULT_PROXY_CONFIG = {
 /** Numeric settings: [min, max], each validated (STYLE rule 14: every phase has its own bounded timeout). */
 const NUMBERS: Readonly<Record<string, readonly [number, number]>> = {
   port: [0, 65535],
-  maxInferBodyBytes: [1024, MAX_KSERVE_BODY_BYTES],
+  maxInferBodyBytes: [1024, MAX_INLINE_KSERVE_BODY_BYTES],
   maxModelBytes: [1, MAX_MODEL_BYTES],
   requestTimeoutMs: [1, MAX_TIMEOUT_MS],
   uploadTimeoutMs: [1, MAX_TIMEOUT_MS],

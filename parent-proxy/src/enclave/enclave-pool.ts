@@ -2,18 +2,18 @@ import { createReadStream } from 'node:fs';
 import {
   MODEL_CHUNK_BYTES,
   createError,
-  encodeInferRequest,
+  encodeInferKserveRequest,
   isProvenantError,
   parseAttestResponse,
   parseEmptyResponse,
-  parseInferResponse,
+  parseInferKserveResponse,
   parseModelInfo,
   parseModelList,
   parseStatus,
   type AttestResponse,
   type EnclaveStatus,
-  type InferRequest,
-  type InferResponse,
+  type InferKserveRequest,
+  type InferKserveResponse,
   type ModelInfo,
   type Op,
   type PlanReceiptJson,
@@ -77,12 +77,15 @@ export class EnclavePool {
     return this.#links().reduce((sum, link) => sum + link.inFlight, 0);
   }
 
-  async infer(request: InferRequest, signal?: AbortSignal): Promise<InferResponse> {
+  /** An Open Inference Protocol request relayed as received; the answer is the HTTP response body to send. */
+  async inferKserve(request: InferKserveRequest, signal?: AbortSignal): Promise<InferKserveResponse> {
     const timeoutMs = request.timeoutMs ?? this.#options.requestTimeoutMs;
     const link = this.#pick();
-    const response = parseInferResponse(await link.request('infer', encodeInferRequest({ ...request, timeoutMs }), { timeoutMs, ...(signal === undefined ? {} : { signal }) }));
+    const response = parseInferKserveResponse(
+      await link.request('infer.kserve', encodeInferKserveRequest({ ...request, timeoutMs }), { timeoutMs, ...(signal === undefined ? {} : { signal }) }),
+    );
     // A plan receipt completes later in this enclave: GET /v1/receipts/{id} asks it first.
-    this.#receipts.remember(response.receipt, link.address);
+    if (response.receiptId !== undefined) this.#receipts.remember(response.receiptId, link.address);
     return response;
   }
 

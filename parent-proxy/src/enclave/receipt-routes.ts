@@ -1,5 +1,3 @@
-import { RECEIPT_ID_PATTERN } from '@provenant/protocol';
-
 /**
  * Plan receipts remembered per enclave: an enclave keeps at most `zk.maxReceipts` (default 1,024) of them,
  * and MAX_ENCLAVES (64) enclaves at that default hold 65,536. Past this bound the oldest routes are
@@ -23,10 +21,8 @@ export class ReceiptRoutes {
     return this.#routes.size;
   }
 
-  /** Records the route of an infer response's receipt when it carries a plan-receipt id; ignores any other receipt. */
-  remember(receipt: unknown, address: string): void {
-    const id = receiptId(receipt);
-    if (id === undefined) return;
+  /** Records which enclave issued the plan receipt `id` (checked by the wire parser). */
+  remember(id: string, address: string): void {
     this.#routes.delete(id);
     this.#routes.set(id, address);
     if (this.#routes.size > this.#max) {
@@ -42,10 +38,4 @@ export class ReceiptRoutes {
   forget(id: string): void {
     this.#routes.delete(id);
   }
-}
-
-function receiptId(receipt: unknown): string | undefined {
-  if (receipt === null || typeof receipt !== 'object') return undefined;
-  const id = (receipt as { id?: unknown }).id;
-  return typeof id === 'string' && RECEIPT_ID_PATTERN.test(id) ? id : undefined;
 }

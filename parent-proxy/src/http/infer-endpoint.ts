@@ -1,13 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  INFERENCE_HEADER_CONTENT_LENGTH,
-  assertModelName,
-  createError,
-  encodeKserveInferResponse,
-  parseInferenceHeaderLength,
-  parseKserveInferRequest,
-  wantsBinaryOutput,
-} from '@provenant/protocol';
+import { INFERENCE_HEADER_CONTENT_LENGTH, assertModelName, createError, parseInferenceHeaderLength } from '@provenant/protocol';
 import type { EnclavePool } from '../enclave/enclave-pool.js';
 import type { ProxyMetrics } from '../metrics/proxy-metrics.js';
 import { asProvenantError, errorBody } from './error-reply.js';
@@ -89,34 +81,17 @@ async function infer(options: InferEndpointOptions, rawName: string, request: In
   const model = assertModelName(name, 'model name');
   const header = request.headers[INFERENCE_HEADER_CONTENT_LENGTH];
   if (Array.isArray(header)) throw createError('PRV_ERR_KSERVE_BINARY_INVALID', `${INFERENCE_HEADER_CONTENT_LENGTH} given twice`);
-  const parsed = parseKserveInferRequest(body, parseInferenceHeaderLength(header));
-  const result = await options.pool.infer(
-    {
-      model,
-      inputs: parsed.inputs,
-      receipt: parsed.receiptMode,
-      ...(parsed.outputs === undefined ? {} : { outputs: parsed.outputs.map((output) => output.name) }),
-      ...(parsed.nonce === undefined ? {} : { nonce: parsed.nonce }),
-      ...(parsed.plan === undefined ? {} : { plan: parsed.plan }),
-      ...(parsed.wait === undefined ? {} : { wait: parsed.wait }),
-    },
-    whenClientGone(response),
-  );
-  const encoded = encodeKserveInferResponse(
-    {
-      modelName: result.model.name,
-      modelVersion: result.model.sha256,
-      ...(parsed.id === undefined ? {} : { id: parsed.id }),
-      outputs: result.outputs,
-      receipt: result.receipt,
-    },
-    (output) => wantsBinaryOutput(parsed, output),
-  );
+  const jsonBytes = parseInferenceHeaderLength(header);
+  if (jsonBytes !== undefined && jsonBytes > body.length) {
+    throw createError('PRV_ERR_KSERVE_BINARY_INVALID', `${INFERENCE_HEADER_CONTENT_LENGTH} ${jsonBytes} exceeds the body length ${body.length}`);
+  }
+  // The body goes to the enclave as received: the enclave parses it and writes the answer (receipt inside).
+  const answer = await options.pool.inferKserve({ model, body, ...(jsonBytes === undefined ? {} : { jsonBytes }) }, whenClientGone(response));
   const headers: Record<string, string> =
-    encoded.jsonBytes === undefined
+    answer.jsonBytes === undefined
       ? { 'content-type': 'application/json; charset=utf-8' }
-      : { 'content-type': 'application/octet-stream', [INFERENCE_HEADER_CONTENT_LENGTH]: String(encoded.jsonBytes) };
-  send(response, 200, headers, encoded.body);
+      : { 'content-type': 'application/octet-stream', [INFERENCE_HEADER_CONTENT_LENGTH]: String(answer.jsonBytes) };
+  send(response, 200, headers, answer.body);
   return 200;
 }
 

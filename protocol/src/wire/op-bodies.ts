@@ -18,7 +18,7 @@ import {
 } from './field-readers.js';
 
 /** Operations the parent may request (docs/protocol.md §Operations). */
-export const OPS = ['infer', 'model.put', 'model.delete', 'model.list', 'attest', 'status', 'receipt.get'] as const;
+export const OPS = ['infer', 'infer.kserve', 'model.put', 'model.delete', 'model.list', 'attest', 'status', 'receipt.get'] as const;
 export type Op = (typeof OPS)[number];
 
 /** KServe-compatible model names: they appear in URL paths. */
