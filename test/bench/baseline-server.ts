@@ -18,7 +18,8 @@ const server = http.createServer((request, response) => {
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     void answer(Uint8Array.from(Buffer.concat(chunks))).then(
-      (body) => response.writeHead(200, { 'content-type': 'application/json' }).end(body),
+      // Content-Length, as the proxy sends: without it, writeHead would pick chunked encoding.
+      (body) => response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.byteLength) }).end(body),
       (error: unknown) => response.writeHead(400).end(JSON.stringify({ error: String(error) })),
     );
   });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, startChild, startLocalStack, stopChild, waitForLine, type Child } from '@provenant/cli/dev';
-import { runLoad, type LoadResult } from './load-generator.js';
+import { runInterleaved, type LoadResult, type LoadTarget } from './load-generator.js';
 import { TIMING_MODEL_NAME, writeTimingModel } from './timing-model.js';
 
 /**
@@ -11,11 +11,14 @@ import { TIMING_MODEL_NAME, writeTimingModel } from './timing-model.js';
  * (a) a plain HTTP server calling onnxruntime-node, (b) proxy -> enclave in session mode, (c) batched,
  * (d) attested. Prints p50/p99 latency, requests/s and the ratios against (a).
  * Models: the bundled iris and mnist-mlp (inference in tens of µs: the rows show the fixed cost of the
- * enclave hop) and timing-cnn, built here (timing-model.ts: a few ms of real compute).
- * Env: BENCH_MODELS (comma list, default iris,mnist-mlp,timing-cnn), BENCH_REQUESTS (default 2000).
+ * enclave hop) and timing-cnn, built here (timing-model.ts: a few ms of real compute). The four targets of
+ * a table are measured in turns (runInterleaved), BENCH_ROUNDS rounds of BENCH_REQUESTS / BENCH_ROUNDS each.
+ * Env: BENCH_MODELS (comma list, default iris,mnist-mlp,timing-cnn), BENCH_REQUESTS (default 2000),
+ * BENCH_ROUNDS (default 10).
  */
 const MODELS = (process.env.BENCH_MODELS ?? `iris,mnist-mlp,${TIMING_MODEL_NAME}`).split(',');
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const LEVELS = [
   { name: 'latency (1 client)', concurrency: 1 },
   { name: 'throughput (16 clients)', concurrency: 16 },
@@ -37,7 +40,7 @@ const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
 const stack = await startLocalStack({ port: 0, stateDir, modelDir: MODEL_DIR, log: quiet });
 try {
   console.log(`# Provenant benchmark — ${new Date().toISOString()}`);
-  console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${REQUESTS} requests per row after warm-up`);
+  console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${REQUESTS} requests per row after warm-up, in ${ROUNDS} interleaved rounds`);
   // Other work on the machine skews every row; the load average says how much there was.
   console.log(`load average at start: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}\n`);
   for (const model of MODELS) {
@@ -46,21 +49,23 @@ try {
     try {
       const [, baselineUrl] = (await waitForLine(baseline, /listening on (\S+)/, 30_000)) as unknown as [string, string];
       for (const level of LEVELS) {
-        const rows: [string, LoadResult][] = [];
-        const load = (url: string, serverPids: number[], mode?: string) =>
-          runLoad({
-            url,
-            body: Buffer.from(JSON.stringify(mode === undefined ? sample : { ...sample, parameters: { receipt_mode: mode } })),
-            concurrency: level.concurrency,
-            warmupRequests: Math.min(300, REQUESTS),
-            requests: REQUESTS,
-            serverPids,
-          });
-        rows.push(['(a) plain onnxruntime HTTP', await load(`${baselineUrl}/v2/models/${model}/infer`, pids(baseline))]);
-        for (const [i, mode] of MODES.entries()) {
-          rows.push([`(${'bcd'[i]}) proxy -> enclave, ${mode}`, await load(`${stack.url}/v2/models/${model}/infer`, [...pids(stack.proxy), ...pids(stack.enclave)], mode)]);
-        }
-        printTable(`${model} — ${level.name}`, rows);
+        const target = (url: string, serverPids: number[], mode?: string): LoadTarget => ({
+          url,
+          body: Buffer.from(JSON.stringify(mode === undefined ? sample : { ...sample, parameters: { receipt_mode: mode } })),
+          serverPids,
+        });
+        const targets: [string, LoadTarget][] = [
+          ['(a) plain onnxruntime HTTP', target(`${baselineUrl}/v2/models/${model}/infer`, pids(baseline))],
+          ...MODES.map((mode, i): [string, LoadTarget] => [
+            `(${'bcd'[i]}) proxy -> enclave, ${mode}`,
+            target(`${stack.url}/v2/models/${model}/infer`, [...pids(stack.proxy), ...pids(stack.enclave)], mode),
+          ]),
+        ];
+        const results = await runInterleaved(
+          targets.map(([, t]) => t),
+          { concurrency: level.concurrency, warmupRequests: Math.min(300, REQUESTS), requests: REQUESTS, rounds: ROUNDS },
+        );
+        printTable(`${model} — ${level.name}`, targets.map(([name], i): [string, LoadResult] => [name, results[i] as LoadResult]));
       }
     } finally {
       await stopChild(baseline, 5_000);
