@@ -1,15 +1,13 @@
-import { Packr, Unpackr } from 'msgpackr';
-import { createError, isProvenantError } from '../errors/index.js';
+import { Packr } from 'msgpackr';
+import { createError } from '../errors/index.js';
 import { MAX_FRAME_BYTES, MAX_FRAME_DEPTH, MAX_FRAME_VALUES } from '../limits.js';
-import { assertWellFormedMsgpack } from './msgpack-well-formed.js';
+import { decodeStrictMsgpack } from './msgpack-strict-decode.js';
 
 /** Every frame is a 4-byte big-endian length followed by that many bytes of MessagePack (docs/protocol.md). */
 export const FRAME_HEADER_BYTES = 4;
 
-// useRecords: false keeps msgpackr to the plain MessagePack data model on both sides; the well-formedness
-// pass has already refused extension types on decode.
+// useRecords: false keeps msgpackr to the plain MessagePack data model, which is all the decoder accepts.
 const packr = new Packr({ useRecords: false, variableMapSize: true });
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
 export function encodeFrame(message: unknown, maxFrameBytes = MAX_FRAME_BYTES): Uint8Array {
   const body = packr.pack(message);
@@ -24,25 +22,7 @@ export function encodeFrame(message: unknown, maxFrameBytes = MAX_FRAME_BYTES): 
 
 /** Decodes one frame body (without its length header). */
 export function decodeFrameBody(body: Uint8Array): unknown {
-  assertWellFormedMsgpack(body, { maxDepth: MAX_FRAME_DEPTH, maxItems: MAX_FRAME_VALUES });
-  try {
-    return toPlain(unpackr.unpack(body));
-  } catch (error) {
-    if (isProvenantError(error)) throw error;
-    throw createError('PRV_ERR_WIRE_MALFORMED', 'msgpack decoder rejected the frame', { cause: error });
-  }
-}
-
-/** msgpackr hands out Node Buffers for bin values; copy them so no view aliases the receive buffer. */
-function toPlain(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Uint8Array.from(value);
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = toPlain(inner);
-    return out;
-  }
-  return value;
+  return decodeStrictMsgpack(body, { maxDepth: MAX_FRAME_DEPTH, maxItems: MAX_FRAME_VALUES });
 }
 
 /**

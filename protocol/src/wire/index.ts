@@ -1,4 +1,4 @@
-export { assertWellFormedMsgpack, type MsgpackLimits } from './msgpack-well-formed.js';
+export { decodeStrictMsgpack, type MsgpackLimits } from './msgpack-strict-decode.js';
 export { FRAME_HEADER_BYTES, FrameDecoder, decodeFrameBody, encodeFrame } from './frame-codec.js';
 export { MAX_REQUEST_ID, WIRE_VERSION, parseFrame, type Frame, type FrameKind } from './frame-messages.js';
 export * from './op-bodies.js';
