@@ -1,4 +1,4 @@
-import { decodeCbor, encodeCbor, type CborLimits } from '../cbor/index.js';
+import { decodeCbor, flatMapEncoder, type CborLimits } from '../cbor/index.js';
 import { createError } from '../errors/index.js';
 import { MAX_NONCE_BYTES } from '../limits.js';
 
@@ -28,6 +28,7 @@ export interface ReceiptClaims {
 }
 
 const CLAIM_KEYS = ['v', 'mode', 'model', 'input', 'output', 'nonce', 'ts', 'seq', 'key'] as const;
+const writeClaims = flatMapEncoder(CLAIM_KEYS);
 const CLAIMS_LIMITS: CborLimits = { maxBytes: 1024, maxDepth: 2, maxItems: 32, allowedTags: new Set() };
 
 /**
@@ -35,15 +36,7 @@ const CLAIMS_LIMITS: CborLimits = { maxBytes: 1024, maxDepth: 2, maxItems: 32, a
  * short text keys means shorter first, then bytewise. The signature and the attestation bind these bytes.
  */
 export function encodeClaims(claims: ReceiptClaims): Uint8Array {
-  const entries = CLAIM_KEYS.map((key) => [key, claimValue(claims, key)] as const);
-  entries.sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
-  return encodeCbor(new Map(entries));
-}
-
-function claimValue(claims: ReceiptClaims, key: (typeof CLAIM_KEYS)[number]): unknown {
-  const value = claims[key];
-  // Timestamps past 2^32 must be written as uint64, which cbor-x does for bigint only.
-  return typeof value === 'number' && value > 0xffff_ffff ? BigInt(value) : value;
+  return writeClaims(claims);
 }
 
 /**
