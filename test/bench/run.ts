@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, startChild, startLocalStack, stopChild, waitForLine, type Child } from '@provenant/cli/dev';
 import { runInterleaved, type LoadResult, type LoadTarget } from './load-generator.js';
 import { TIMING_MODEL_NAME, writeTimingModel } from './timing-model.js';
+import { measureWakeupFloor } from './wakeup-floor.js';
 
 /**
  * `npm run bench`: the same model, client and machine for every target, measured one after the other:
@@ -42,7 +43,13 @@ try {
   console.log(`# Provenant benchmark — ${new Date().toISOString()}`);
   console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${REQUESTS} requests per row after warm-up, in ${ROUNDS} interleaved rounds`);
   // Other work on the machine skews every row; the load average says how much there was.
-  console.log(`load average at start: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}\n`);
+  console.log(`load average at start: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+  // What one more process hop costs here at least; (b) has two more hops than (a) (docs/benchmarks.md).
+  const floor = await measureWakeupFloor([50, 2500]);
+  console.log(
+    `process round trip on this machine (Unix socket, the asking side idle for 0.05 / 2.5 ms): ` +
+      `${[...floor.values()].map((us) => us.toFixed(0)).join(' / ')} µs over the idle time\n`,
+  );
   for (const model of MODELS) {
     const sample = samples.get(model) as Record<string, unknown>;
     const baseline = startChild('baseline', path.join(HERE, 'baseline-server.js'), [path.join(MODEL_DIR, `${model}.onnx`)], process.stderr);
