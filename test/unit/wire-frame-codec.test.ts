@@ -20,6 +20,19 @@ test('a frame is a 4-byte big-endian length followed by the msgpack body', () =>
   assert.deepEqual(parseFrame(decodeFrameBody(frame.subarray(4))), { k: 'ping', n: 7 });
 });
 
+test('an encoded frame keeps its bytes while later frames are encoded (the body is not copied out of msgpackr)', () => {
+  const frames = Array.from({ length: 50 }, (_, i) => encodeFrame({ k: 'chunk', id: i + 1, seq: 0, data: new Uint8Array(100 + i * 997).fill(i), end: true }));
+  const copies = frames.map((frame) => Uint8Array.from(frame));
+  // Many more, small and large, reusing and outgrowing msgpackr's buffer.
+  for (let i = 0; i < 2000; i++) encodeFrame({ k: 'ping', n: i });
+  encodeFrame({ k: 'chunk', id: 1, seq: 0, data: new Uint8Array(3 << 20), end: true });
+  for (const [i, frame] of frames.entries()) {
+    assert.deepEqual(frame, copies[i], `frame ${i}`);
+    const decoded = parseFrame(decodeFrameBody(frame.subarray(4)));
+    assert.ok(decoded.k === 'chunk' && decoded.id === i + 1 && decoded.data.length === 100 + i * 997 && decoded.data.every((b) => b === i));
+  }
+});
+
 test('the decoder reassembles frames split at every byte boundary and joined in one chunk', () => {
   const frames = [
     encodeFrame({ k: 'req', id: 1, op: 'status', body: {} }),

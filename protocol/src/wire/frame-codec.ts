@@ -1,4 +1,4 @@
-import { Packr } from 'msgpackr';
+import { Packr, RESERVE_START_SPACE } from 'msgpackr';
 import { createError } from '../errors/index.js';
 import { MAX_FRAME_BYTES, MAX_FRAME_DEPTH, MAX_FRAME_VALUES } from '../limits.js';
 import { decodeStrictMsgpack } from './msgpack-strict-decode.js';
@@ -9,14 +9,20 @@ export const FRAME_HEADER_BYTES = 4;
 // useRecords: false keeps msgpackr to the plain MessagePack data model, which is all the decoder accepts.
 const packr = new Packr({ useRecords: false, variableMapSize: true });
 
+/**
+ * One frame, header included. msgpackr leaves the header's bytes free at the start of its output and never
+ * writes over an output it returned (later ones go after it, or into a new buffer), so the header is
+ * written in place and the body is not copied.
+ */
 export function encodeFrame(message: unknown, maxFrameBytes = MAX_FRAME_BYTES): Uint8Array {
-  const body = packr.pack(message);
-  if (body.length > maxFrameBytes) {
-    throw createError('PRV_ERR_WIRE_FRAME_TOO_LARGE', `${body.length} bytes exceeds ${maxFrameBytes}`);
+  const packed: Uint8Array = packr.pack(message, RESERVE_START_SPACE | FRAME_HEADER_BYTES);
+  const length = packed.length - FRAME_HEADER_BYTES;
+  if (length > maxFrameBytes) {
+    throw createError('PRV_ERR_WIRE_FRAME_TOO_LARGE', `${length} bytes exceeds ${maxFrameBytes}`);
   }
-  const frame = new Uint8Array(FRAME_HEADER_BYTES + body.length);
-  new DataView(frame.buffer).setUint32(0, body.length);
-  frame.set(body, FRAME_HEADER_BYTES);
+  // A plain Uint8Array view (msgpackr hands out a Buffer on Node, whose slice() does not copy).
+  const frame = new Uint8Array(packed.buffer, packed.byteOffset, packed.length);
+  new DataView(frame.buffer, frame.byteOffset, FRAME_HEADER_BYTES).setUint32(0, length);
   return frame;
 }
 
