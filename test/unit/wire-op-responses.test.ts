@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  MAX_INLINE_KSERVE_BODY_BYTES,
   decodeFrameBody,
   encodeFrame,
+  encodeInferKserveRequest,
+  encodeInferKserveResponse,
   encodeModelInfo,
   encodeStatus,
   isProvenantError,
   parseAttestResponse,
   parseEmptyResponse,
+  parseInferKserveRequest,
+  parseInferKserveResponse,
   parseInferResponse,
   parseModelInfo,
   parseStatus,
@@ -58,5 +63,30 @@ describe('op response bodies', () => {
     const key = new Uint8Array(65);
     key[0] = 4;
     assert.equal(parseAttestResponse(wire({ ...body, session_key: key })).sessionKey.length, 65);
+  });
+});
+
+describe('infer.kserve bodies', () => {
+  const body = new TextEncoder().encode('{"inputs":[]}');
+
+  it('round-trip through a frame, with and without the optional fields', () => {
+    for (const request of [{ model: 'iris', body }, { model: 'iris', body, jsonBytes: 5, timeoutMs: 1000 }]) {
+      assert.deepEqual(parseInferKserveRequest(wire(encodeInferKserveRequest(request))), request);
+    }
+    for (const response of [{ body }, { body, jsonBytes: body.length, receiptId: 'ab'.repeat(16) }]) {
+      assert.deepEqual(parseInferKserveResponse(wire(encodeInferKserveResponse(response))), response);
+    }
+  });
+
+  it('refuses what the envelope cannot hold: a body past one frame, json_bytes past the body, a bad model name or receipt id', () => {
+    const tooLarge = new Uint8Array(MAX_INLINE_KSERVE_BODY_BYTES + 1);
+    assert.throws(() => encodeInferKserveResponse({ body: tooLarge }), (e) => isProvenantError(e, 'PRV_ERR_KSERVE_OUTPUT_UNREPRESENTABLE'));
+    assert.throws(() => parseInferKserveRequest({ model: 'iris', body: tooLarge }), malformed);
+    assert.throws(() => parseInferKserveRequest({ model: 'iris', body, json_bytes: body.length + 1 }), malformed);
+    assert.throws(() => parseInferKserveRequest({ model: '../iris', body }), (e) => isProvenantError(e, 'PRV_ERR_INVALID_ARGUMENT'));
+    assert.throws(() => parseInferKserveRequest({ model: 'iris', body, timeout_ms: 10 * 60 * 1000 + 1 }), malformed);
+    assert.throws(() => parseInferKserveResponse({ body, receipt_id: 'AB'.repeat(16) }), malformed);
+    assert.throws(() => parseInferKserveResponse({ body, json_bytes: body.length + 1 }), malformed);
+    assert.throws(() => parseInferKserveResponse({ body: 'text' }), malformed);
   });
 });
