@@ -44,8 +44,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
  * Measures several targets in turns: round after round, each target takes its share of the requests. A
  * shared machine drifts (other tenants, frequency, the host's scheduling) over the minutes one target
  * would take alone; in turns, every target samples the same stretches of time, so drift moves them
- * together instead of biasing whichever ran last. Latency percentiles pool all of a target's requests;
- * requests/s is its requests over the time it was measured.
+ * together instead of biasing whichever ran last. Each turn begins with 4 uncounted requests per client.
+ * Latency percentiles pool all of a target's counted requests; requests/s is their number over the time
+ * they took.
  */
 export async function runInterleaved(targets: readonly LoadTarget[], options: InterleavedOptions): Promise<LoadResult[]> {
   const agents = targets.map(() => new http.Agent({ keepAlive: true, maxSockets: options.concurrency }));
@@ -58,6 +59,9 @@ export async function runInterleaved(targets: readonly LoadTarget[], options: In
       if (share === 0) continue;
       for (const [i, target] of targets.entries()) {
         const total = totals[i] as (typeof totals)[number];
+        // The server sat idle through the other targets' turns: a few uncounted requests let each turn
+        // start from a running server, as one long run would, instead of charging its ramp-up to the turn.
+        await drive(target, options.concurrency, agents[i] as http.Agent, 4 * options.concurrency, []);
         const cpuBefore = processCpuNs(target.serverPids ?? []);
         const started = process.hrtime.bigint();
         total.errors += await drive(target, options.concurrency, agents[i] as http.Agent, share, total.latencies);
