@@ -4,20 +4,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, startChild, startLocalStack, stopChild, waitForLine, type Child } from '@provenant/cli/dev';
 import { runInterleaved, type LoadResult, type LoadTarget } from './load-generator.js';
-import { TIMING_MODEL_NAME, writeTimingModel } from './timing-model.js';
+import { TIMING_MODELS, writeTimingModel } from './timing-model.js';
 import { measureWakeupFloor } from './wakeup-floor.js';
 
 /**
- * `npm run bench`: the same model, client and machine for every target, measured one after the other:
+ * `npm run bench`: the same model, client and machine for every target, measured in turns:
  * (a) a plain HTTP server calling onnxruntime-node, (b) proxy -> enclave in session mode, (c) batched,
  * (d) attested. Prints p50/p99 latency, requests/s and the ratios against (a).
  * Models: the bundled iris and mnist-mlp (inference in tens of µs: the rows show the fixed cost of the
- * enclave hop) and timing-cnn, built here (timing-model.ts: a few ms of real compute). The four targets of
- * a table are measured in turns (runInterleaved), BENCH_ROUNDS rounds of BENCH_REQUESTS / BENCH_ROUNDS each.
- * Env: BENCH_MODELS (comma list, default iris,mnist-mlp,timing-cnn), BENCH_REQUESTS (default 2000),
- * BENCH_ROUNDS (default 10).
+ * enclave hop) and timing-cnn and timing-cnn-64, built here (timing-model.ts: ~2 and ~9 ms of real
+ * compute). The four targets of a table are measured in turns (runInterleaved), BENCH_ROUNDS rounds of
+ * BENCH_REQUESTS / BENCH_ROUNDS each.
+ * Env: BENCH_MODELS (comma list, default iris,mnist-mlp,timing-cnn,timing-cnn-64), BENCH_REQUESTS
+ * (default 2000), BENCH_ROUNDS (default 10).
  */
-const MODELS = (process.env.BENCH_MODELS ?? `iris,mnist-mlp,${TIMING_MODEL_NAME}`).split(',');
+const MODELS = (process.env.BENCH_MODELS ?? ['iris', 'mnist-mlp', ...Object.keys(TIMING_MODELS)].join(',')).split(',');
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const LEVELS = [
@@ -32,8 +33,9 @@ const stateDir = await mkdtemp(path.join(os.tmpdir(), 'provenant-bench-'));
 // One model directory for the enclave and the baseline: the bundled models plus the timing model.
 const MODEL_DIR = path.join(stateDir, 'models');
 await mkdir(MODEL_DIR);
-const samples = new Map<string, Record<string, unknown>>([[TIMING_MODEL_NAME, await writeTimingModel(MODEL_DIR)]]);
-for (const model of MODELS.filter((name) => name !== TIMING_MODEL_NAME)) {
+const samples = new Map<string, Record<string, unknown>>();
+for (const model of MODELS.filter((name) => name in TIMING_MODELS)) samples.set(model, await writeTimingModel(MODEL_DIR, model));
+for (const model of MODELS.filter((name) => !(name in TIMING_MODELS))) {
   await copyFile(path.join(BUNDLED_DIR, `${model}.onnx`), path.join(MODEL_DIR, `${model}.onnx`));
   samples.set(model, JSON.parse(await readFile(path.join(BUNDLED_DIR, 'samples', `${model}.json`), 'utf8')) as Record<string, unknown>);
 }

@@ -11,11 +11,14 @@ import { Prng } from '@provenant/models';
  * not trained: the outputs mean nothing, only the work is real. Same seed, same bytes, on every machine.
  *
  * Conv(3->32) Relu Conv(32->128) Relu MaxPool(2) [Conv(128->128) Relu] x2 GlobalAveragePool Flatten
- * Gemm(128->10), all 3x3 convolutions with padding 1: about 114 M multiply-adds per sample, 1-3 ms here.
+ * Gemm(128->10), all 3x3 convolutions with padding 1: about 114 M multiply-adds per sample on 32x32
+ * images, 2-3 ms here. The same net on 64x64 images (`timing-cnn-64`) does four times the work, for
+ * where a model's compute outweighs the hop.
  */
 export const TIMING_MODEL_NAME = 'timing-cnn';
+/** Image side per timing model: the weights are the same, the work grows with the pixels. */
+export const TIMING_MODELS: Readonly<Record<string, number>> = { [TIMING_MODEL_NAME]: 32, [`${TIMING_MODEL_NAME}-64`]: 64 };
 const SEED = 0x7131e;
-const SIDE = 32;
 const CHANNELS = 3;
 const CLASSES = 10;
 const WIDTH = 128;
@@ -27,8 +30,10 @@ const CONVS = [
   { in: WIDTH, out: WIDTH, pool: false },
 ] as const;
 
-/** Writes `<dir>/timing-cnn.onnx` and returns an Open Inference Protocol request for it. */
-export async function writeTimingModel(dir: string): Promise<Record<string, unknown>> {
+/** Writes `<dir>/<name>.onnx` (a name of TIMING_MODELS) and returns an Open Inference Protocol request for it. */
+export async function writeTimingModel(dir: string, name = TIMING_MODEL_NAME): Promise<Record<string, unknown>> {
+  const side = TIMING_MODELS[name];
+  if (side === undefined) throw new Error(`no timing model named ${name}`);
   const prng = new Prng(SEED);
   // Uniform in ±sqrt(6 / fan_in) (He-uniform): activations keep their scale through the ReLUs, so
   // no value overflows or underflows into a cheaper path.
@@ -62,15 +67,15 @@ export async function writeTimingModel(dir: string): Promise<Record<string, unkn
     producerVersion: '1',
     metadata: { purpose: 'timing only: pseudo-random weights, outputs are meaningless' },
     graph: graph({
-      name: TIMING_MODEL_NAME,
+      name,
       nodes,
       initializers,
-      inputs: [tensorValueInfo('input', TensorDataType.FLOAT, ['N', CHANNELS, SIDE, SIDE])],
+      inputs: [tensorValueInfo('input', TensorDataType.FLOAT, ['N', CHANNELS, side, side])],
       outputs: [tensorValueInfo('logits', TensorDataType.FLOAT, ['N', CLASSES])],
     }),
   });
-  await writeFile(path.join(dir, `${TIMING_MODEL_NAME}.onnx`), encodeModel(model));
-  // Pixel-like inputs in [0, 1) with 3 decimals, like a normalised 32x32 RGB image sent as JSON.
-  const data = Array.from({ length: CHANNELS * SIDE * SIDE }, () => Math.round(prng.next() * 1000) / 1000);
-  return { inputs: [{ name: 'input', shape: [1, CHANNELS, SIDE, SIDE], datatype: 'FP32', data }] };
+  await writeFile(path.join(dir, `${name}.onnx`), encodeModel(model));
+  // Pixel-like inputs in [0, 1) with 3 decimals, like a normalised RGB image sent as JSON.
+  const data = Array.from({ length: CHANNELS * side * side }, () => Math.round(prng.next() * 1000) / 1000);
+  return { inputs: [{ name: 'input', shape: [1, CHANNELS, side, side], datatype: 'FP32', data }] };
 }
