@@ -21,27 +21,27 @@ export function flatMapEncoder<K extends string>(keys: readonly K[]): (values: R
   const mapHead = new Uint8Array(headSize(order.length));
   writeHead(mapHead, 0, 5, order.length);
   return (values) => {
+    // Text becomes its UTF-8 bytes under major type 3; byte strings are type 2.
     const encoded = order.map((key) => {
       const value: FlatMapValue = values[key];
-      return typeof value === 'string' ? UTF8.encode(value) : value;
+      return typeof value === 'string' ? { value: UTF8.encode(value), major: 3 } : { value, major: 2 };
     });
     let size = mapHead.length;
-    for (const [i, value] of encoded.entries()) {
+    for (const [i, { value }] of encoded.entries()) {
       size += (encodedKeys[i] as Uint8Array).length;
       size += value === null ? 1 : typeof value === 'number' ? headSize(value) : headSize(value.length) + value.length;
     }
     const out = new Uint8Array(size);
     out.set(mapHead, 0);
     let at = mapHead.length;
-    for (const [i, value] of encoded.entries()) {
+    for (const [i, { value, major }] of encoded.entries()) {
       const key = encodedKeys[i] as Uint8Array;
       out.set(key, at);
       at += key.length;
       if (value === null) out[at++] = 0xf6;
       else if (typeof value === 'number') at = writeHead(out, at, 0, value);
       else {
-        // Text arrives here as its UTF-8 bytes: major type 3; byte strings are type 2.
-        at = writeHead(out, at, typeof (values[order[i] as K] as FlatMapValue) === 'string' ? 3 : 2, value.length);
+        at = writeHead(out, at, major, value.length);
         out.set(value, at);
         at += value.length;
       }
