@@ -1,9 +1,10 @@
 /*
  * Short Weierstrass y^2 = x^3 + b (a = 0) in Jacobian coordinates, written once over a field FE and
- * included twice by bn254-curve.h: G1 over Fq and G2 over Fq2. Formulas from the Explicit-Formulas
- * Database (hyperelliptic.org/EFD/g1p/auto-shortw-jacobian-0.html): dbl-2009-l, madd-2007-bl, add-2007-bl.
+ * instantiated for G1 over Fq and G2 over Fq2 by bn254-curve.h (through for-each-curve.h). Formulas
+ * from the Explicit-Formulas Database (hyperelliptic.org/EFD/g1p/auto-shortw-jacobian-0.html):
+ * dbl-2009-l, madd-2007-bl, add-2007-bl.
  * Affine (0, 0) is the point at infinity, as in snarkjs' zkey points (it is not on either curve).
- * The includer defines FE, FONE, F_(name) and P_(name).
+ * for-each-curve.h defines FE, FONE, F_(name) and P_(name).
  */
 typedef struct { FE x, y, z; } P_(jac);
 typedef struct { FE x, y; } P_(aff);

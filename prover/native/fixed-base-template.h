@@ -1,6 +1,6 @@
 /*
- * Fixed-base scalar multiplication, written once over a curve and included twice by fixed-base.c (G1 and
- * G2). The includer defines F_(name), P_(name) and FE.
+ * Fixed-base scalar multiplication, written once over a curve and instantiated by fixed-base.c (G1 and
+ * G2) through for-each-curve.h, which defines F_(name), P_(name) and FE.
  */
 typedef struct {
   const P_(aff) *table;

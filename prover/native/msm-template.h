@@ -1,5 +1,6 @@
 /*
- * Pippenger's bucket method, written once for G1 and G2 (included by msm.c with P_ and F_ defined).
+ * Pippenger's bucket method, written once for G1 and G2 (instantiated by msm.c through for-each-curve.h,
+ * which defines P_ and F_).
  * Witness scalars are mostly tiny (bits of range checks, small fixed-point values, or the field negation
  * of one: r - x for a negative x), so each scalar k > (r-1)/2 is replaced by r - k against the negated
  * point, scalars equal to one are summed directly, and the rest are split by bit length into tiers,

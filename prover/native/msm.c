@@ -96,14 +96,5 @@ static void msm_classify(msm_tiers *t, uint64_t *k, uint32_t *idx, uint8_t *cls_
   }
 }
 
-#define F_(name) fq_##name
-#define P_(name) g1_##name
-#include "msm-template.h"
-#undef F_
-#undef P_
-
-#define F_(name) fq2_##name
-#define P_(name) g2_##name
-#include "msm-template.h"
-#undef F_
-#undef P_
+#define CURVE_TEMPLATE "msm-template.h"
+#include "for-each-curve.h"
